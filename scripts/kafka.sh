@@ -258,6 +258,7 @@ cmd_down() {
     return 0
   fi
   log "stopping the broker (pid $pid)"
+  local start=$SECONDS
   kill -TERM "$pid" 2>/dev/null || true
   wait_gone "$pid" "$KAFKA_STOP_TIMEOUT" || {
     log "still running after ${KAFKA_STOP_TIMEOUT}s: SIGKILL"
@@ -266,7 +267,7 @@ cmd_down() {
   }
   rm -f "$PID_FILE"
   release_lock
-  log "stopped"
+  log "stopped in $((SECONDS - start)) s"
 }
 
 cmd_clean() {
