@@ -1,0 +1,248 @@
+import { basename, dirname, extname } from 'node:path';
+import { describeValue, invalid, type SoakbenchError } from '../errors.js';
+import { didYouMean } from './closest-match.js';
+import { FileValidationError } from './file-validation-error.js';
+import { resolvePayloadPath } from './payload-path.js';
+import { parseStructuredText, readStructuredFile } from './read-structured-file.js';
+import {
+  KEY_DISTRIBUTOR_ALIASES,
+  KEY_DISTRIBUTOR_TYPES,
+  type KeyDistributorType,
+  WORKLOAD_DEFAULTS,
+  WORKLOAD_FIELDS,
+  type Workload,
+} from './workload.js';
+
+/** Options of parseWorkload. */
+export interface ParseWorkloadOptions {
+  /** Where relative payloadFile paths start (default: the directory of `file`). */
+  readonly baseDir?: string;
+}
+
+const INT_MAX = 2_147_483_647; // OMB's fields are Java ints
+// Kafka's topic name rule (org.apache.kafka.common.internals.Topic#validate).
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+/** Reads a workload file (YAML or JSON) and validates it; throws a FileValidationError listing every problem. */
+export function loadWorkloadFile(path: string): Workload {
+  return parseWorkload(readStructuredFile(path, 'INVALID_WORKLOAD'), path);
+}
+
+/** Parses workload text (an HTTP body, say); `file` names it in messages. */
+export function parseWorkloadText(text: string, file: string, options: ParseWorkloadOptions = {}): Workload {
+  return parseWorkload(parseStructuredText(text, file, 'INVALID_WORKLOAD'), file, options);
+}
+
+/**
+ * Validates a parsed workload document and fills in OMB's defaults. Unlike OMB (Jackson with
+ * FAIL_ON_UNKNOWN_PROPERTIES off), unknown keys, wrong types and impossible combinations are errors;
+ * all of them are collected before throwing.
+ */
+export function parseWorkload(raw: unknown, file: string, options: ParseWorkloadOptions = {}): Workload {
+  const errors: SoakbenchError[] = [];
+  const bad = (field: string, expected: string, found: unknown): void => {
+    errors.push(invalid('INVALID_WORKLOAD', { file, field }, expected, found));
+  };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    bad('(document)', 'a mapping of workload fields (name, topics, messageSize …)', raw);
+    throw new FileValidationError('INVALID_WORKLOAD', file, errors);
+  }
+  const doc = raw as Record<string, unknown>;
+  for (const key of Object.keys(doc)) {
+    if (!WORKLOAD_FIELDS.includes(key))
+      bad(key, `a workload field${didYouMean(key, WORKLOAD_FIELDS)}`, 'an unknown field');
+  }
+
+  /** Reads a number field; undefined when invalid (already reported). */
+  const num = (
+    field: keyof typeof WORKLOAD_DEFAULTS,
+    kind: 'integer' | 'number' | 'ratio',
+  ): number | undefined => {
+    const value = doc[field] ?? WORKLOAD_DEFAULTS[field];
+    const ok =
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      value >= 0 &&
+      (kind !== 'integer' || (Number.isInteger(value) && value <= INT_MAX)) &&
+      (kind !== 'ratio' || value <= 1);
+    if (ok) return value;
+    const expected = {
+      integer: 'a whole number, 0 or more',
+      number: 'a number, 0 or more (fractions allowed)',
+      ratio: 'a number from 0 to 1',
+    }[kind];
+    bad(field, expected, value);
+    return undefined;
+  };
+
+  const name = readName(doc.name, file, bad);
+  let topics = num('topics', 'integer');
+  const partitionsPerTopic = num('partitionsPerTopic', 'integer');
+  const messageSize = num('messageSize', 'integer');
+  const randomBytesRatio = num('randomBytesRatio', 'ratio');
+  const randomizedPayloadPoolSize = num('randomizedPayloadPoolSize', 'integer');
+  const subscriptionsPerTopic = num('subscriptionsPerTopic', 'integer');
+  const producersPerTopic = num('producersPerTopic', 'integer');
+  const consumerPerSubscription = num('consumerPerSubscription', 'integer');
+  const producerRate = num('producerRate', 'number');
+  const consumerBacklogSizeGB = num('consumerBacklogSizeGB', 'number');
+  const backlogDrainRatio = num('backlogDrainRatio', 'ratio');
+  const testDurationMinutes = num('testDurationMinutes', 'number');
+  const warmupDurationMinutes = num('warmupDurationMinutes', 'number');
+
+  const useRandomizedPayloads = doc.useRandomizedPayloads ?? WORKLOAD_DEFAULTS.useRandomizedPayloads;
+  if (typeof useRandomizedPayloads !== 'boolean')
+    bad('useRandomizedPayloads', 'true or false', useRandomizedPayloads);
+  const keyDistributor = readKeyDistributor(doc.keyDistributor, bad);
+  const existingTopics = readExistingTopics(doc.existingTopics, bad);
+  const topicPrefix = doc.topicPrefix ?? WORKLOAD_DEFAULTS.topicPrefix;
+  if (typeof topicPrefix !== 'string' || !/^[a-zA-Z0-9._-]{1,200}$/.test(topicPrefix)) {
+    bad(
+      'topicPrefix',
+      '1 to 200 characters of a-z, A-Z, 0-9, ".", "_", "-" (a Kafka topic name)',
+      topicPrefix,
+    );
+  }
+
+  // Combinations. Each check runs only when the fields it reads are valid on their own.
+  if (existingTopics !== undefined) {
+    if (doc.topics !== undefined && topics !== undefined && topics !== existingTopics.length) {
+      bad('topics', `${existingTopics.length} (the number of existingTopics) or no topics field`, topics);
+    }
+    topics = existingTopics.length;
+  } else {
+    if (topics === 0) bad('topics', 'a whole number, 1 or more (or existingTopics)', doc.topics);
+    if (partitionsPerTopic === 0)
+      bad('partitionsPerTopic', 'a whole number, 1 or more', doc.partitionsPerTopic);
+  }
+  if (messageSize === 0) bad('messageSize', 'a whole number of bytes, 1 or more', doc.messageSize);
+  if (producersPerTopic === 0) {
+    bad(
+      'producersPerTopic',
+      'a whole number, 1 or more (OMB defaults to 0, which sends nothing)',
+      doc.producersPerTopic,
+    );
+  }
+  if (subscriptionsPerTopic !== undefined && subscriptionsPerTopic > 0 && consumerPerSubscription === 0) {
+    bad(
+      'consumerPerSubscription',
+      'a whole number, 1 or more when subscriptionsPerTopic is above 0',
+      doc.consumerPerSubscription,
+    );
+  }
+  if (useRandomizedPayloads === true && randomizedPayloadPoolSize === 0) {
+    bad(
+      'randomizedPayloadPoolSize',
+      'a whole number, 1 or more when useRandomizedPayloads is true',
+      doc.randomizedPayloadPoolSize,
+    );
+  }
+  if (consumerBacklogSizeGB !== undefined && consumerBacklogSizeGB > 0) {
+    if (producerRate === 0) {
+      // OMB WorkloadGenerator: "Cannot probe producer sustainable rate when building backlog".
+      bad(
+        'consumerBacklogSizeGB',
+        '0 when producerRate is 0 (the highest sustainable rate cannot be probed while a backlog builds)',
+        consumerBacklogSizeGB,
+      );
+    }
+    if (subscriptionsPerTopic === 0) {
+      bad(
+        'consumerBacklogSizeGB',
+        '0 when subscriptionsPerTopic is 0 (a backlog needs a subscription to drain it)',
+        consumerBacklogSizeGB,
+      );
+    }
+  }
+
+  const payloadFile = doc.payloadFile;
+  let payloadPath: string | undefined;
+  if (payloadFile !== undefined && (typeof payloadFile !== 'string' || payloadFile.trim() === '')) {
+    bad('payloadFile', 'a path to a file of messageSize bytes', payloadFile);
+  } else if (typeof payloadFile === 'string') {
+    const found = resolvePayloadPath(payloadFile, options.baseDir ?? dirname(file));
+    if (found.path === undefined) {
+      bad('payloadFile', `an existing file (tried ${found.tried.join(', ')})`, payloadFile);
+    } else if (messageSize !== undefined && messageSize > 0 && found.sizeBytes !== messageSize) {
+      bad(
+        'payloadFile',
+        `a file of ${messageSize} bytes (messageSize)`,
+        `${found.path} of ${found.sizeBytes} bytes`,
+      );
+    } else {
+      payloadPath = found.path;
+    }
+  }
+
+  if (errors.length > 0) throw new FileValidationError('INVALID_WORKLOAD', file, errors);
+  return Object.freeze({
+    name: name as string,
+    topics: topics as number,
+    partitionsPerTopic: partitionsPerTopic as number,
+    messageSize: messageSize as number,
+    payloadFile: payloadFile as string | undefined,
+    payloadPath,
+    useRandomizedPayloads: useRandomizedPayloads as boolean,
+    randomBytesRatio: randomBytesRatio as number,
+    randomizedPayloadPoolSize: randomizedPayloadPoolSize as number,
+    subscriptionsPerTopic: subscriptionsPerTopic as number,
+    producersPerTopic: producersPerTopic as number,
+    consumerPerSubscription: consumerPerSubscription as number,
+    producerRate: producerRate as number,
+    consumerBacklogSizeGB: consumerBacklogSizeGB as number,
+    backlogDrainRatio: backlogDrainRatio as number,
+    testDurationMinutes: testDurationMinutes as number,
+    warmupDurationMinutes: warmupDurationMinutes as number,
+    keyDistributor: keyDistributor as KeyDistributorType,
+    existingTopics,
+    topicPrefix: topicPrefix as string,
+  });
+}
+
+type Report = (field: string, expected: string, found: unknown) => void;
+
+function readName(value: unknown, file: string, bad: Report): string | undefined {
+  if (value === undefined) return basename(file, extname(file));
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  bad('name', 'a non-empty string', value);
+  return undefined;
+}
+
+function readKeyDistributor(value: unknown, bad: Report): KeyDistributorType | undefined {
+  if (value === undefined) return WORKLOAD_DEFAULTS.keyDistributor;
+  const upper = typeof value === 'string' ? value.trim().toUpperCase() : undefined;
+  const type =
+    upper === undefined
+      ? undefined
+      : (KEY_DISTRIBUTOR_TYPES.find((t) => t === upper) ?? KEY_DISTRIBUTOR_ALIASES[upper]);
+  if (type !== undefined) return type;
+  const accepted = [...KEY_DISTRIBUTOR_TYPES, ...Object.keys(KEY_DISTRIBUTOR_ALIASES)];
+  const hint = typeof value === 'string' ? didYouMean(value, accepted) : '';
+  bad('keyDistributor', `one of ${accepted.join(', ')}${hint}`, value);
+  return undefined;
+}
+
+function readExistingTopics(value: unknown, bad: Report): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0) {
+    bad('existingTopics', 'a non-empty list of topic names', value);
+    return undefined;
+  }
+  let ok = true;
+  const seen = new Set<string>();
+  value.forEach((topic: unknown, i) => {
+    if (typeof topic !== 'string' || !TOPIC_NAME.test(topic) || topic === '.' || topic === '..') {
+      bad(
+        `existingTopics[${i}]`,
+        'a Kafka topic name (1 to 249 characters of a-z, A-Z, 0-9, ".", "_", "-")',
+        topic,
+      );
+      ok = false;
+    } else if (seen.has(topic)) {
+      bad(`existingTopics[${i}]`, `a topic not already listed (${describeValue(topic)} is twice)`, topic);
+      ok = false;
+    }
+    if (typeof topic === 'string') seen.add(topic);
+  });
+  return ok ? Object.freeze([...(value as string[])]) : undefined;
+}
