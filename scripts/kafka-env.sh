@@ -49,10 +49,13 @@ kafka_fetch_jars() {
   local tmp="$KAFKA_LIB_DIR.tmp.$$" start=$SECONDS
   echo "kafka: fetching Kafka jars from Maven Central into $KAFKA_LIB_DIR" >&2
   rm -rf "$tmp"
-  if ! mvn -q -B -f "$KAFKA_POM" dependency:copy-dependencies -Dkafka.lib.dir="$tmp" >&2; then
-    rm -rf "$tmp"
+  # Maven's output is shown only when it fails (with -q it is empty but for stray colour codes).
+  if ! mvn -q -B -f "$KAFKA_POM" dependency:copy-dependencies -Dkafka.lib.dir="$tmp" >"$tmp.log" 2>&1; then
+    cat "$tmp.log" >&2
+    rm -rf "$tmp" "$tmp.log"
     kafka_die "mvn could not fetch the Kafka jars (see above)"
   fi
+  rm -f "$tmp.log"
   echo "$want" >"$tmp/.pom.sha256"
   rm -rf "$KAFKA_LIB_DIR"
   mv "$tmp" "$KAFKA_LIB_DIR"
