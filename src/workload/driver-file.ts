@@ -1,7 +1,7 @@
 import { invalid, type SoakbenchError } from '../errors.js';
 import { type ClientSection, translateClientConfigs } from './client-config-translator.js';
 import { didYouMean } from './closest-match.js';
-import { FileValidationError, invalidHidden } from './file-validation-error.js';
+import { FileValidationError, invalidWorded } from './file-validation-error.js';
 import { type JavaProperty, parseJavaProperties } from './java-properties.js';
 import { isKnownTopicConfig, KAFKA_TOPIC_CONFIGS } from './kafka-topic-configs.js';
 import { readStructuredFile } from './read-structured-file.js';
@@ -61,8 +61,10 @@ export function parseDriverFile(raw: unknown, file: string): DriverFile {
   }
   const doc = raw as Record<string, unknown>;
   for (const key of Object.keys(doc)) {
-    if (!KNOWN_FIELDS.includes(key))
-      bad(key, `a driver field${didYouMean(key, KNOWN_FIELDS)}`, 'an unknown field');
+    if (!KNOWN_FIELDS.includes(key)) {
+      const expected = `a driver field${didYouMean(key, KNOWN_FIELDS)}`;
+      errors.push(invalidWorded('INVALID_DRIVER', { file, field: key }, expected, 'an unknown field'));
+    }
   }
 
   const name = doc.name ?? 'Kafka';
@@ -99,7 +101,7 @@ export function parseDriverFile(raw: unknown, file: string): DriverFile {
   for (const p of clients.errors) {
     errors.push(
       p.secret
-        ? invalidHidden('INVALID_DRIVER', { file, field: p.field }, p.expected)
+        ? invalidWorded('INVALID_DRIVER', { file, field: p.field }, p.expected, 'a hidden value')
         : invalid('INVALID_DRIVER', { file, field: p.field }, p.expected, p.found),
     );
   }

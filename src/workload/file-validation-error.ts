@@ -27,13 +27,16 @@ export function problemsOf(err: SoakbenchError): readonly SoakbenchError[] {
   return err instanceof FileValidationError ? err.errors : [err];
 }
 
-/** Like invalid(), for a secret value (a password, a key): says that a value was there, never what it was. */
-export function invalidHidden(
+/**
+ * Like invalid(), but `found` is already worded ("an unknown field", "a hidden value", "x.data: 100
+ * bytes") instead of a value to quote.
+ */
+export function invalidWorded(
   code: 'INVALID_WORKLOAD' | 'INVALID_DRIVER',
   where: { file: string; field: string },
   expected: string,
+  found: string,
 ): SoakbenchError {
-  const found = 'a hidden value';
   return new SoakbenchError(code, `${where.file}: ${where.field}: expected ${expected}, found ${found}`, {
     file: where.file,
     field: where.field,

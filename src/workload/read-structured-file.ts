@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { invalid, SoakbenchError } from '../errors.js';
 import { FileValidationError } from './file-validation-error.js';
 
@@ -12,14 +12,15 @@ export function parseStructuredText(
   file: string,
   code: 'INVALID_WORKLOAD' | 'INVALID_DRIVER',
 ): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new FileValidationError(
       code,
       file,
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        const field = pos === undefined ? '(syntax)' : `line ${pos.line} column ${pos.col}`;
+        const pos = lineCounter.linePos(e.pos[0]);
+        const field = `line ${pos.line} column ${pos.col}`;
         return invalid(code, { file, field }, 'valid YAML or JSON', e.message.split('\n')[0]);
       }),
     );

@@ -1,7 +1,7 @@
 import { basename, dirname, extname } from 'node:path';
 import { describeValue, invalid, type SoakbenchError } from '../errors.js';
 import { didYouMean } from './closest-match.js';
-import { FileValidationError } from './file-validation-error.js';
+import { FileValidationError, invalidWorded } from './file-validation-error.js';
 import { resolvePayloadPath } from './payload-path.js';
 import { parseStructuredText, readStructuredFile } from './read-structured-file.js';
 import {
@@ -49,8 +49,10 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
   }
   const doc = raw as Record<string, unknown>;
   for (const key of Object.keys(doc)) {
-    if (!WORKLOAD_FIELDS.includes(key))
-      bad(key, `a workload field${didYouMean(key, WORKLOAD_FIELDS)}`, 'an unknown field');
+    if (!WORKLOAD_FIELDS.includes(key)) {
+      const expected = `a workload field${didYouMean(key, WORKLOAD_FIELDS)}`;
+      errors.push(invalidWorded('INVALID_WORKLOAD', { file, field: key }, expected, 'an unknown field'));
+    }
   }
 
   /** Reads a number field; undefined when invalid (already reported). */
@@ -164,11 +166,9 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
     if (found.path === undefined) {
       bad('payloadFile', `an existing file (tried ${found.tried.join(', ')})`, payloadFile);
     } else if (messageSize !== undefined && messageSize > 0 && found.sizeBytes !== messageSize) {
-      bad(
-        'payloadFile',
-        `a file of ${messageSize} bytes (messageSize)`,
-        `${found.path} of ${found.sizeBytes} bytes`,
-      );
+      const expected = `a file of ${messageSize} bytes (messageSize)`;
+      const worded = `${found.path}: ${found.sizeBytes} bytes`;
+      errors.push(invalidWorded('INVALID_WORKLOAD', { file, field: 'payloadFile' }, expected, worded));
     } else {
       payloadPath = found.path;
     }
