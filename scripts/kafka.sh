@@ -190,12 +190,16 @@ cmd_up() {
 
   if pid="$(find_broker_pid)"; then
     log "reusing the running broker (pid $pid)"
-    wait_ready "$pid"
-    echo "$pid" >"$PID_FILE"
-    release_lock
-    log "ready; bootstrap servers: $BOOTSTRAP"
-    echo "$BOOTSTRAP"
-    return 0
+    if wait_ready "$pid"; then
+      echo "$pid" >"$PID_FILE"
+      release_lock
+      log "ready; bootstrap servers: $BOOTSTRAP"
+      echo "$BOOTSTRAP"
+      return 0
+    fi
+    # A broker killed a moment ago (a fault test's kill -9) may still have looked alive.
+    is_alive "$pid" && kafka_die "pid $pid runs but does not answer; 'make kafka-down' stops it"
+    log "it has exited; starting a new one"
   fi
   for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
     if port_listening "$port"; then
