@@ -17,7 +17,7 @@ kafka_die() {
   exit 1
 }
 
-# Picks the java binary and checks it is 17 or newer (Kafka 4.x brokers and tools, KIP-750/KIP-1013).
+# Picks the java binary and checks it is 17 or newer (Kafka 4.x brokers and tools, KIP-1013).
 kafka_java() {
   local java="java"
   if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then java="$JAVA_HOME/bin/java"; fi
@@ -56,9 +56,15 @@ kafka_fetch_jars() {
     kafka_die "mvn could not fetch the Kafka jars (see above)"
   fi
   rm -f "$tmp.log"
-  echo "$want" >"$tmp/.pom.sha256"
-  rm -rf "$KAFKA_LIB_DIR"
-  mv "$tmp" "$KAFKA_LIB_DIR"
+  if [[ -d "$KAFKA_LIB_DIR" ]] && diff -rq -x .pom.sha256 "$tmp" "$KAFKA_LIB_DIR" >/dev/null 2>&1; then
+    # Same jars (the pom changed elsewhere): leave them in place, a running broker loads classes lazily.
+    rm -rf "$tmp"
+  else
+    [[ -d "$KAFKA_LIB_DIR" ]] && echo "kafka: the jars changed; restart a running broker to use them" >&2
+    rm -rf "$KAFKA_LIB_DIR"
+    mv "$tmp" "$KAFKA_LIB_DIR"
+  fi
+  echo "$want" >"$KAFKA_LIB_DIR/.pom.sha256"
   exec {lock_fd}>&-
   echo "kafka: fetched $(find "$KAFKA_LIB_DIR" -name '*.jar' | wc -l) jars in $((SECONDS - start)) s" >&2
 }
