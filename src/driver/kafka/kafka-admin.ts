@@ -1,0 +1,151 @@
+import type {
+  Admin,
+  ClientProperties,
+  CreateTopicsOptions,
+  CreateTopicsResult,
+  TopicSpec,
+} from '../driver.js';
+import { type IAdminClient, Kafka } from './client.js';
+import { errorNameOf, translateError } from './kafka-errors.js';
+
+/** Runs one callback-style admin call as a promise, translating its error. */
+function call<T>(doing: string, run: (cb: (err: unknown, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    run((err, value) => (err ? reject(translateError(err, doing)) : resolve(value)));
+  });
+}
+
+/**
+ * Admin operations over librdkafka's AdminClient. Remembers the topics it created so that
+ * `deleteCreatedTopics` removes those and never anybody else's.
+ */
+export class KafkaAdmin implements Admin {
+  private client: IAdminClient | undefined;
+  private readonly created = new Set<string>();
+  private closed = false;
+
+  constructor(
+    private readonly properties: ClientProperties,
+    private readonly timeoutMs: number,
+  ) {}
+
+  private get admin(): IAdminClient {
+    if (this.closed) throw translateError({ message: 'admin client is closed' }, 'admin');
+    if (this.client === undefined) {
+      try {
+        this.client = Kafka.AdminClient.create(this.properties as never);
+      } catch (err) {
+        throw translateError(err, 'creating the admin client');
+      }
+    }
+    return this.client;
+  }
+
+  async createTopics(
+    specs: readonly TopicSpec[],
+    options: CreateTopicsOptions = {},
+  ): Promise<CreateTopicsResult> {
+    const result: CreateTopicsResult = { created: [], existing: [] };
+    for (const spec of specs) {
+      try {
+        await call<void>(`creating topic ${spec.name}`, (cb) =>
+          this.admin.createTopic(
+            {
+              topic: spec.name,
+              num_partitions: spec.partitions,
+              replication_factor: spec.replicationFactor,
+              config: spec.config ?? {},
+            },
+            this.timeoutMs,
+            (err) => cb(err, undefined),
+          ),
+        );
+        this.created.add(spec.name);
+        result.created.push(spec.name);
+      } catch (err) {
+        const e = translateError(err, `creating topic ${spec.name}`);
+        if (e.code === 'KAFKA_TOPIC_EXISTS' && options.ifExists === 'reuse') {
+          result.existing.push(spec.name);
+          continue;
+        }
+        throw e;
+      }
+    }
+    return result;
+  }
+
+  async deleteTopics(names: readonly string[]): Promise<void> {
+    for (const name of names) {
+      try {
+        await call<void>(`deleting topic ${name}`, (cb) =>
+          this.admin.deleteTopic(name, this.timeoutMs, (err) => cb(err, undefined)),
+        );
+      } catch (err) {
+        if (errorNameOf((err as { cause?: unknown }).cause) !== 'ERR_UNKNOWN_TOPIC_OR_PART') throw err;
+      }
+      this.created.delete(name);
+    }
+  }
+
+  async deleteCreatedTopics(): Promise<string[]> {
+    const names = [...this.created];
+    await this.deleteTopics(names);
+    return names;
+  }
+
+  listTopics(): Promise<string[]> {
+    return call<string[]>('listing topics', (cb) => this.admin.listTopics({ timeout: this.timeoutMs }, cb));
+  }
+
+  async describePartitions(names: readonly string[]): Promise<Map<string, number>> {
+    const descriptions = await call<{ name: string; partitions: unknown[]; error?: unknown }[]>(
+      `describing topics ${names.join(', ')}`,
+      (cb) => this.admin.describeTopics([...names], { timeout: this.timeoutMs }, cb as never),
+    );
+    const out = new Map<string, number>();
+    for (const d of descriptions) {
+      if (d.error) throw translateError(d.error, `describing topic ${d.name}`);
+      out.set(d.name, d.partitions.length);
+    }
+    return out;
+  }
+
+  private async offsets(topic: string, spec: unknown): Promise<number[]> {
+    const partitions = (await this.describePartitions([topic])).get(topic) ?? 0;
+    const request = Array.from({ length: partitions }, (_, partition) => ({
+      topic,
+      partition,
+      offset: spec,
+    }));
+    const answer = await call<{ partition: number; offset: number; error?: unknown }[]>(
+      `reading offsets of ${topic}`,
+      (cb) => this.admin.listOffsets(request as never, { timeout: this.timeoutMs }, cb as never),
+    );
+    const out = new Array<number>(partitions).fill(0);
+    for (const r of answer) {
+      if (r.error) throw translateError(r.error, `reading offsets of ${topic}/${r.partition}`);
+      out[r.partition] = Number(r.offset);
+    }
+    return out;
+  }
+
+  endOffsets(topic: string): Promise<number[]> {
+    return this.offsets(topic, Kafka.OffsetSpec.LATEST);
+  }
+
+  async countMessages(topic: string): Promise<number> {
+    const [start, end] = await Promise.all([
+      this.offsets(topic, Kafka.OffsetSpec.EARLIEST),
+      this.endOffsets(topic),
+    ]);
+    return end.reduce((sum, e, i) => sum + (e - (start[i] ?? 0)), 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const client = this.client;
+    this.client = undefined;
+    client?.disconnect();
+  }
+}
