@@ -2,22 +2,24 @@
  * Time as a dependency (STYLE.md principle 3): the rate limiter, stats windows and the controller take a
  * Clock, so tests drive them with a ManualClock and assert exact times.
  *
- * `nowNs` is a monotonic clock in nanoseconds (process.hrtime.bigint as a number: 2^53 ns is 104 days,
- * enough for a soak run); `wallMs` is epoch milliseconds, used only where a wall time leaves the process
- * (message headers for end-to-end latency, result JSON).
+ * `nowNs` is a monotonic clock in nanoseconds (a double: 2^53 ns is 104 days, enough for a soak run);
+ * `wallMs` is epoch milliseconds, used only where a wall time leaves the process (the send time carried
+ * in each message for end-to-end latency, result JSON).
  */
 export interface Clock {
   nowNs(): number;
   wallMs(): number;
 }
 
-const hrtimeOriginNs = process.hrtime.bigint();
-const wallOriginMs = Date.now();
-
-/** The real clock. Monotonic time starts near 0 at process start to keep doubles exact. */
+/**
+ * The real clock. performance.now() is monotonic with sub-microsecond resolution and returns a double:
+ * unlike process.hrtime.bigint() it allocates nothing, which matters on the send path.
+ * performance.timeOrigin is the epoch time (ms) at which this thread's performance.now() was 0, so
+ * wall times taken in different worker threads agree.
+ */
 export const systemClock: Clock = {
-  nowNs: () => Number(process.hrtime.bigint() - hrtimeOriginNs),
-  wallMs: () => wallOriginMs + Number(process.hrtime.bigint() - hrtimeOriginNs) / 1e6,
+  nowNs: () => performance.now() * 1e6,
+  wallMs: () => performance.timeOrigin + performance.now(),
 };
 
 /** A clock that moves only when told to. */

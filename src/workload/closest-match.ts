@@ -1,9 +1,18 @@
 /**
  * "Did you mean …?" for misspelt keys: the candidate with the smallest edit distance (insertions,
- * deletions, substitutions and swaps of neighbours, case ignored), if it is close enough to be a typo.
+ * deletions, substitutions and swaps of neighbours, case ignored), if it is close enough to be a typo;
+ * else the only candidate that starts with the word (`warmup` → `warmupDurationMinutes`).
  */
 export function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
+  const list = [...candidates];
+  const nearest = nearestByEdits(lower, list);
+  if (nearest !== undefined || lower.length < 4) return nearest;
+  const prefixed = list.filter((c) => c.toLowerCase().startsWith(lower));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
+}
+
+function nearestByEdits(lower: string, candidates: readonly string[]): string | undefined {
   // A typo changes a few characters; allow about one edit per four characters, at least two.
   const limit = Math.max(2, Math.floor(lower.length / 4));
   let best: string | undefined;
