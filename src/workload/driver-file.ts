@@ -67,11 +67,14 @@ export function parseDriverFile(raw: unknown, file: string): DriverFile {
     }
   }
 
-  const name = doc.name ?? 'Kafka';
+  // A key written without a value is null: an error, not a silent default.
+  const given = (field: string, fallback: unknown): unknown =>
+    Object.hasOwn(doc, field) ? doc[field] : fallback;
+  const name = given('name', 'Kafka');
   if (typeof name !== 'string' || name.trim() === '') bad('name', 'a non-empty string', name);
-  const driverClass = doc.driverClass ?? OMB_KAFKA_DRIVER_CLASS;
+  const driverClass = given('driverClass', OMB_KAFKA_DRIVER_CLASS);
   if (driverClass !== OMB_KAFKA_DRIVER_CLASS) bad('driverClass', OMB_KAFKA_DRIVER_CLASS, driverClass);
-  const replicationFactor = doc.replicationFactor ?? -1;
+  const replicationFactor = given('replicationFactor', -1);
   if (
     !Number.isInteger(replicationFactor) ||
     ((replicationFactor as number) < 1 && replicationFactor !== -1)
@@ -80,7 +83,7 @@ export function parseDriverFile(raw: unknown, file: string): DriverFile {
   } else if ((replicationFactor as number) > 32767) {
     bad('replicationFactor', 'at most 32767 (a Java short, as in OMB)', replicationFactor);
   }
-  const reset = doc.reset ?? false;
+  const reset = given('reset', false);
   if (typeof reset !== 'boolean') bad('reset', 'true or false', reset);
   else if (reset) {
     warnings.push(

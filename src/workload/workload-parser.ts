@@ -48,6 +48,9 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
     throw new FileValidationError('INVALID_WORKLOAD', file, errors);
   }
   const doc = raw as Record<string, unknown>;
+  // A key written without a value (`producerRate:`) is null, an error, not a silent default.
+  const given = (field: string, fallback: unknown): unknown =>
+    Object.hasOwn(doc, field) ? doc[field] : fallback;
   for (const key of Object.keys(doc)) {
     if (!WORKLOAD_FIELDS.includes(key)) {
       const expected = `a workload field${didYouMean(key, WORKLOAD_FIELDS)}`;
@@ -60,7 +63,7 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
     field: keyof typeof WORKLOAD_DEFAULTS,
     kind: 'integer' | 'number' | 'ratio',
   ): number | undefined => {
-    const value = doc[field] ?? WORKLOAD_DEFAULTS[field];
+    const value = given(field, WORKLOAD_DEFAULTS[field]);
     const ok =
       typeof value === 'number' &&
       Number.isFinite(value) &&
@@ -77,7 +80,7 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
     return undefined;
   };
 
-  const name = readName(doc.name, file, bad);
+  const name = readName(given('name', undefined), Object.hasOwn(doc, 'name'), file, bad);
   let topics = num('topics', 'integer');
   const partitionsPerTopic = num('partitionsPerTopic', 'integer');
   const messageSize = num('messageSize', 'integer');
@@ -92,12 +95,14 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
   const testDurationMinutes = num('testDurationMinutes', 'number');
   const warmupDurationMinutes = num('warmupDurationMinutes', 'number');
 
-  const useRandomizedPayloads = doc.useRandomizedPayloads ?? WORKLOAD_DEFAULTS.useRandomizedPayloads;
+  const useRandomizedPayloads = given('useRandomizedPayloads', WORKLOAD_DEFAULTS.useRandomizedPayloads);
   if (typeof useRandomizedPayloads !== 'boolean')
     bad('useRandomizedPayloads', 'true or false', useRandomizedPayloads);
-  const keyDistributor = readKeyDistributor(doc.keyDistributor, bad);
-  const existingTopics = readExistingTopics(doc.existingTopics, bad);
-  const topicPrefix = doc.topicPrefix ?? WORKLOAD_DEFAULTS.topicPrefix;
+  const keyDistributor = readKeyDistributor(given('keyDistributor', WORKLOAD_DEFAULTS.keyDistributor), bad);
+  const existingTopics = Object.hasOwn(doc, 'existingTopics')
+    ? readExistingTopics(doc.existingTopics, bad)
+    : undefined;
+  const topicPrefix = given('topicPrefix', WORKLOAD_DEFAULTS.topicPrefix);
   if (typeof topicPrefix !== 'string' || !/^[a-zA-Z0-9._-]{1,200}$/.test(topicPrefix)) {
     bad(
       'topicPrefix',
@@ -157,7 +162,7 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
     }
   }
 
-  const payloadFile = doc.payloadFile;
+  const payloadFile = given('payloadFile', undefined);
   let payloadPath: string | undefined;
   if (payloadFile !== undefined && (typeof payloadFile !== 'string' || payloadFile.trim() === '')) {
     bad('payloadFile', 'a path to a file of messageSize bytes', payloadFile);
@@ -201,15 +206,14 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
 
 type Report = (field: string, expected: string, found: unknown) => void;
 
-function readName(value: unknown, file: string, bad: Report): string | undefined {
-  if (value === undefined) return basename(file, extname(file));
+function readName(value: unknown, present: boolean, file: string, bad: Report): string | undefined {
+  if (!present) return basename(file, extname(file));
   if (typeof value === 'string' && value.trim() !== '') return value;
   bad('name', 'a non-empty string', value);
   return undefined;
 }
 
 function readKeyDistributor(value: unknown, bad: Report): KeyDistributorType | undefined {
-  if (value === undefined) return WORKLOAD_DEFAULTS.keyDistributor;
   const upper = typeof value === 'string' ? value.trim().toUpperCase() : undefined;
   const type =
     upper === undefined
@@ -223,7 +227,6 @@ function readKeyDistributor(value: unknown, bad: Report): KeyDistributorType | u
 }
 
 function readExistingTopics(value: unknown, bad: Report): readonly string[] | undefined {
-  if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.length === 0) {
     bad('existingTopics', 'a non-empty list of topic names', value);
     return undefined;

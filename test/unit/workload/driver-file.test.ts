@@ -47,6 +47,11 @@ describe('parseDriverFile: fields', () => {
       { field: 'replicationFactor', expected: 'at least 1', found: '0' },
       { field: 'reset', expected: 'true or false', found: '"yes"' },
     );
+    problems(
+      { name: null, replicationFactor: null },
+      { field: 'name', expected: 'non-empty string', found: 'null' },
+      { field: 'replicationFactor', expected: 'at least 1', found: 'null' },
+    );
   });
 
   test('reset: true is accepted with a warning and never deletes anything', () => {

@@ -141,6 +141,22 @@ describe('parseWorkload: every mistake is an INVALID_WORKLOAD naming file, field
     problems({ name: 42 }, { field: 'name', expected: 'non-empty string', found: '42' });
   });
 
+  test('a key written without a value (null) is an error, not a silent default', () => {
+    expectProblems(
+      () =>
+        parseWorkloadText(
+          'topics: 1\npartitionsPerTopic: 1\nmessageSize: 10\nproducersPerTopic: 1\nproducerRate:\nkeyDistributor:\n',
+          FILE,
+        ),
+      FILE,
+      'INVALID_WORKLOAD',
+      [
+        { field: 'producerRate', expected: 'a number', found: 'null' },
+        { field: 'keyDistributor', expected: 'NO_KEY', found: 'null' },
+      ],
+    );
+  });
+
   test('producerRate 0 together with consumerBacklogSizeGB > 0', () => {
     problems(
       { producerRate: 0, consumerBacklogSizeGB: 1, subscriptionsPerTopic: 1, consumerPerSubscription: 1 },
