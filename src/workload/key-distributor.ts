@@ -46,8 +46,8 @@ export function createKeyDistributor(
       },
     };
   }
-  // OMB's RandomNano takes System.nanoTime() modulo the pool size as its randomness; reading the clock
-  // per message here would allocate a BigInt, so a seeded generator plays that role.
+  // OMB's RandomNano uses System.nanoTime() modulo the pool size as its randomness; a seeded generator
+  // plays that role here, so a test can reproduce the sequence.
   const random = seededRandom(options.seed === undefined ? randomSeed() : options.seed ^ 0x9e3779b9);
   return { type, keys, next: () => keys[random.nextBelow(keys.length)] ?? null };
 }
