@@ -47,9 +47,11 @@ export interface CumulativeLatencySummary extends LatencySummary {
 export class LatencyRecorder {
   readonly maxUs: number;
   private readonly shape: HistogramShape;
-  private readonly interval: Histogram;
-  private readonly total: Histogram;
-  private readonly window: Histogram[];
+  // `declare`: assigned in the constructor only. A field first defined as undefined loses V8's field type and
+  // record() then costs about 95 ns instead of 30 ns in the JS build (bench/hdr-record.ts).
+  declare private readonly interval: Histogram;
+  declare private readonly total: Histogram;
+  declare private readonly window: Histogram[];
   private windowNext = 0;
   private scratch: Histogram | undefined;
   private intervalOverflow = 0;

@@ -116,10 +116,11 @@ export class Stats {
   /** Lifetime failed sends by reason. */
   readonly sendErrorsByReason = new Map<string, number>();
 
-  readonly publishLatency: LatencyRecorder;
-  readonly publishDelay: LatencyRecorder;
-  readonly responseTime: LatencyRecorder;
-  readonly endToEnd: LatencyRecorder;
+  // `declare`, as in LatencyRecorder: keeps V8's field type so the hot-path calls stay fast.
+  declare readonly publishLatency: LatencyRecorder;
+  declare readonly publishDelay: LatencyRecorder;
+  declare readonly responseTime: LatencyRecorder;
+  declare readonly endToEnd: LatencyRecorder;
 
   private readonly clock: Clock;
   private readonly subscriptions: number;
