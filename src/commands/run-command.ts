@@ -1,0 +1,170 @@
+import { basename, extname } from 'node:path';
+import { type Clock, systemClock } from '../clock.js';
+import { KafkaDriver } from '../driver/kafka/kafka-driver.js';
+import type { Logger } from '../log/logger.js';
+import { formatAggregatedLine, formatPeriodLine } from '../results/console-lines.js';
+import { ResultCollector } from '../results/result-collector.js';
+import { writeResultFile } from '../results/result-file.js';
+import type { TestResult } from '../results/test-result.js';
+import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
+import { Stats } from '../stats/stats.js';
+import { VERSION } from '../version.js';
+import { LoadEngine } from '../worker/load-engine.js';
+import type { DriverFile } from '../workload/driver-file.js';
+import type { Workload } from '../workload/workload.js';
+import { driverSettings, loadDriver, loadWorkloads } from './load-files.js';
+
+export interface RunOptions {
+  driverPath: string;
+  workloadPaths: string[];
+  outputDir: string;
+  bootstrapServers?: string;
+  /** Delete the topics the run created (default true, as OMB's driver does at close). */
+  cleanupTopics: boolean;
+  /** Seconds between console lines (OMB: 10). */
+  periodSeconds: number;
+  /** Ctrl-C / SIGTERM: stop the current workload early and still write its partial result. */
+  signal: AbortSignal;
+  /** Console lines (stdout). */
+  print: (line: string) => void;
+  log: Logger;
+  clock?: Clock;
+}
+
+export interface RunOutcome {
+  results: { workload: string; path: string; result: TestResult; partial: boolean }[];
+}
+
+/** Sleeps `ms`, or less if the signal aborts; resolves true when it slept the whole time. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * `soakbench run`: each workload in turn, OMB-style — topics created, consumers subscribed, warm-up
+ * (stats reset after it), then the test phase with a console line every period and the aggregated line
+ * at the end, one result JSON per workload. Files are all validated before anything touches Kafka.
+ */
+export async function runCommand(options: RunOptions): Promise<RunOutcome> {
+  const driver = loadDriver(options.driverPath, options.bootstrapServers);
+  const workloads = loadWorkloads(options.workloadPaths);
+  for (const w of workloads) {
+    if (w.producerRate === 0) {
+      throw Object.assign(
+        new Error('producerRate: 0 (find the highest sustainable rate) needs the adaptive controller'),
+        {
+          code: 'NOT_IMPLEMENTED',
+        },
+      );
+    }
+  }
+  for (const warning of driver.warnings) options.log.warn({ file: options.driverPath }, warning);
+  await enableHdrWebAssembly();
+  const outcome: RunOutcome = { results: [] };
+  for (let i = 0; i < workloads.length; i++) {
+    if (options.signal.aborted) break;
+    const workload = workloads[i]!;
+    const fileName = basename(options.workloadPaths[i]!, extname(options.workloadPaths[i]!));
+    outcome.results.push(await runOne(workload, fileName, driver, options));
+  }
+  return outcome;
+}
+
+async function runOne(
+  workload: Workload,
+  fileName: string,
+  driverFile: DriverFile,
+  options: RunOptions,
+): Promise<RunOutcome['results'][number]> {
+  const clock = options.clock ?? systemClock;
+  const { print, signal, log } = options;
+  const settings = driverSettings(driverFile);
+  const stats = new Stats({ clock, subscriptionsPerTopic: workload.subscriptionsPerTopic });
+  const engine = new LoadEngine({
+    driver: new KafkaDriver(settings),
+    settings,
+    workload,
+    clock,
+    stats,
+    initialRate: workload.producerRate,
+    cleanupTopics: options.cleanupTopics,
+    log: (event, fields) => log.info({ workload: workload.name, ...fields }, event),
+  });
+  const collector = new ResultCollector({
+    workload: workload.name,
+    driver: driverFile.name,
+    messageSize: workload.messageSize,
+    topics: workload.topics,
+    partitions: workload.partitionsPerTopic,
+    producersPerTopic: workload.producersPerTopic,
+    consumersPerTopic: workload.consumerPerSubscription,
+    soakbenchVersion: VERSION,
+  });
+  let partial = false;
+  try {
+    print(`Running workload ${workload.name} with driver ${driverFile.name}`);
+    await engine.start();
+    // Periods count from the first send, not from topic creation.
+    stats.reset();
+    const periodMs = options.periodSeconds * 1000;
+    const warmupMs = workload.warmupDurationMinutes * 60_000;
+    if (warmupMs > 0) {
+      print('----- Starting warm-up traffic -----');
+      await periods(warmupMs, periodMs, signal, engine, stats, clock, (p) => print(formatPeriodLine(p)));
+      stats.reset();
+    }
+    if (!signal.aborted) {
+      print('----- Starting benchmark traffic -----');
+      const testMs =
+        workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY;
+      await periods(testMs, periodMs, signal, engine, stats, clock, (p) => {
+        print(formatPeriodLine(p));
+        collector.addPeriod(p);
+      });
+    }
+    partial = signal.aborted;
+  } finally {
+    // Acknowledged messages still on their way to the consumers are counted before the totals are taken.
+    await engine.stop({ flushMs: 10_000, drainMs: workload.subscriptionsPerTopic > 0 ? 15_000 : 0 });
+  }
+  const cumulative = stats.cumulativeSnapshot(clock.nowNs());
+  print(formatAggregatedLine(cumulative));
+  collector.setAggregated(cumulative);
+  const result = collector.result();
+  const path = await writeResultFile(options.outputDir, result, { workloadName: fileName, clock });
+  print(`Wrote result to ${path}${partial ? ' (partial: the run was interrupted)' : ''}`);
+  stats.destroy();
+  return { workload: workload.name, path, result, partial };
+}
+
+/** Runs `totalMs` of traffic, handing each closed period of `periodMs` (and the last, shorter one) to `onPeriod`. */
+async function periods(
+  totalMs: number,
+  periodMs: number,
+  signal: AbortSignal,
+  engine: LoadEngine,
+  stats: Stats,
+  clock: Clock,
+  onPeriod: (p: ReturnType<Stats['snapshotInterval']>) => void,
+): Promise<void> {
+  const endMs = Date.now() + totalMs;
+  for (;;) {
+    const left = endMs - Date.now();
+    if (left <= 0 || signal.aborted) return;
+    const slept = await sleep(Math.min(periodMs, left), signal);
+    await engine.refreshConsumers(1_000);
+    onPeriod(stats.snapshotInterval(clock.nowNs()));
+    if (!slept) return;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Process entry: parses the command line, runs a command, maps errors to exit codes, owns signals.
+ * The only module that touches `process` (STYLE.md principle 1).
+ *
+ * Exit codes (DESIGN.md §2): 0 success, 1 runtime failure, 2 bad usage, config or workload.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { runCommand } from './commands/run-command.js';
+import { isSoakbenchError } from './errors.js';
+import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
+import { VERSION } from './version.js';
+import { problemsOf } from './workload/file-validation-error.js';
+import { validateFiles } from './workload/validate-files.js';
+
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+/** Writes a user-facing error: the message, each problem on its own line, no stack trace. */
+function reportError(err: unknown): number {
+  if (isSoakbenchError(err)) {
+    const problems = problemsOf(err);
+    if (problems.length > 1 || problems[0] !== err) {
+      process.stderr.write(`soakbench: ${problems.length} problem(s):\n`);
+      for (const p of problems) process.stderr.write(`  ${p.message}\n`);
+    } else {
+      process.stderr.write(`soakbench: ${err.message}\n`);
+    }
+    return err.isUserError ? EXIT_USAGE : EXIT_FAILURE;
+  }
+  const e = err as Error;
+  process.stderr.write(`soakbench: internal error: ${e?.stack ?? String(err)}\n`);
+  return EXIT_FAILURE;
+}
+
+/**
+ * First SIGINT/SIGTERM aborts the returned signal (the command drains and stops within its deadline);
+ * a second one forces exit 1 at once.
+ */
+function stopSignal(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`soakbench: second ${name}: exiting now\n`);
+      process.exit(EXIT_FAILURE);
+    }
+    process.stderr.write(`soakbench: ${name}: stopping (send it again to force)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller.signal;
+}
+
+function logLevelOption(defaultLevel: LogLevel): Option {
+  return new Option('--log-level <level>', 'log level of the JSON log lines on stderr')
+    .choices(LOG_LEVELS)
+    .default(defaultLevel);
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('soakbench')
+    .description('Long-running, measured load generator for Apache Kafka (OMB workloads, Prometheus metrics)')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('run')
+    .description(
+      'OMB-style one-shot run of each workload: console lines every 10 s, one result JSON per workload',
+    )
+    .requiredOption('--driver <file>', 'OMB Kafka driver file (YAML)')
+    .option('--output-dir <dir>', 'where result JSON files go', '.')
+    .option('--bootstrap-servers <list>', "overrides the driver file's bootstrap.servers")
+    .option('--no-cleanup-topics', 'keep the topics the run created (default: delete them at the end)')
+    .addOption(
+      new Option('--period-seconds <s>', 'seconds between console lines')
+        .default(10)
+        .argParser(positiveNumber),
+    )
+    .addOption(logLevelOption('warn'))
+    .argument('<workload...>', 'OMB workload files (YAML or JSON)')
+    .action(async (workloads: string[], opts) => {
+      const log = createLogger({ level: opts.logLevel });
+      const outcome = await runCommand({
+        driverPath: opts.driver,
+        workloadPaths: workloads,
+        outputDir: opts.outputDir,
+        bootstrapServers: opts.bootstrapServers,
+        cleanupTopics: opts.cleanupTopics,
+        periodSeconds: opts.periodSeconds,
+        signal: stopSignal(),
+        print: (line) => process.stdout.write(`${line}\n`),
+        log,
+      });
+      log.flush();
+      setExit(outcome.results.some((r) => r.partial) ? EXIT_FAILURE : EXIT_OK);
+    });
+
+  program
+    .command('validate')
+    .description('check a driver file and workload files without touching Kafka')
+    .option('--driver <file>', 'OMB Kafka driver file (YAML)')
+    .argument('<workload...>', 'OMB workload files (YAML or JSON)')
+    .action((workloads: string[], opts) => {
+      const result = validateFiles({ driverPath: opts.driver, workloadPaths: workloads });
+      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+      for (const e of result.errors) process.stderr.write(`error: ${e}\n`);
+      const files = workloads.length + (opts.driver ? 1 : 0);
+      if (result.ok) process.stdout.write(`${files} file(s) valid\n`);
+      else process.stderr.write(`${result.errors.length} error(s) in ${files} file(s)\n`);
+      setExit(result.ok ? EXIT_OK : EXIT_USAGE);
+    });
+
+  return program;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new CommanderError(
+      EXIT_USAGE,
+      'soakbench.invalidArgument',
+      `expected a positive number, found "${value}"`,
+    );
+  }
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return EXIT_USAGE;
+    }
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exit code 0; usage errors were already printed.
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      ) {
+        return EXIT_OK;
+      }
+      if (err.code === 'soakbench.invalidArgument') process.stderr.write(`error: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    return reportError(err);
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.exitCode = reportError(err);
+  },
+);

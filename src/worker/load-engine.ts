@@ -1,0 +1,281 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Admin, Driver, DriverSettings, Producer } from '../driver/driver.js';
+import { RateLimiter } from '../rate/rate-limiter.js';
+import type { Stats } from '../stats/stats.js';
+import { DEFAULT_MAX_END_TO_END_US } from '../stats/stats.js';
+import { createKeyDistributor } from '../workload/key-distributor.js';
+import { createPayloadSource } from '../workload/payloads.js';
+import type { Workload } from '../workload/workload.js';
+import { ConsumerPool } from './consumer-pool.js';
+import type { ConsumerSpec } from './consumer-protocol.js';
+import { type AckListener, type ProducerStream, SendLoop } from './send-loop.js';
+
+/** librdkafka's default queue.buffering.max.messages: more in flight would only fill its queue. */
+const DEFAULT_MAX_IN_FLIGHT = 100_000;
+
+export interface LoadEngineOptions {
+  driver: Driver;
+  /** The driver's settings again, plain data for the consumer threads. */
+  settings: DriverSettings;
+  workload: Workload;
+  clock: Clock;
+  stats: Stats;
+  /** Messages/s to start with (for producerRate 0 the controller supplies it). */
+  initialRate: number;
+  /** Topics this engine creates are deleted when it stops (DESIGN.md topics.cleanup). */
+  cleanupTopics: boolean;
+  maxInFlight?: number;
+  /** librdkafka producer clients shared by the workload's producers (default min(producers, 4)). */
+  producerClients?: number;
+  /** Child processes the consumers run in (default 2). */
+  consumerProcesses?: number;
+  connectTimeoutMs?: number;
+  /** How long to wait for every consumer group to be assigned all partitions before producing. */
+  assignmentTimeoutMs?: number;
+  onAck?: AckListener;
+  /** Lifecycle events worth a log line. */
+  log?: (event: string, fields?: Record<string, unknown>) => void;
+}
+
+/** A subscription of the workload: one consumer group on one topic. */
+export interface Subscription {
+  topic: string;
+  groupId: string;
+}
+
+/**
+ * One running workload: its topics, producers (the send loop on this thread) and consumers (worker
+ * threads). The daemon swaps workloads by starting a new engine before stopping the old one, both
+ * writing into the same Stats, so metrics continue.
+ */
+export class LoadEngine {
+  readonly limiter: RateLimiter;
+  /** A short random tag in topic and group names: runs never collide with each other. */
+  readonly runTag: string;
+  topics: string[] = [];
+  subscriptions: Subscription[] = [];
+  private readonly o: LoadEngineOptions;
+  private admin: Admin | undefined;
+  private clients: Producer[] = [];
+  private loop: SendLoop | undefined;
+  private pool: ConsumerPool | undefined;
+  private streams: ProducerStream[] = [];
+  private createdTopics: string[] = [];
+  private stopping: Promise<void> | undefined;
+
+  constructor(options: LoadEngineOptions) {
+    this.o = options;
+    this.limiter = new RateLimiter(options.clock, options.initialRate);
+    this.limiter.pause();
+    this.runTag = randomBytes(4).toString('hex');
+  }
+
+  private log(event: string, fields?: Record<string, unknown>): void {
+    this.o.log?.(event, fields);
+  }
+
+  /** Creates (or finds) the topics, starts consumers, connects producers, starts sending. */
+  async start(): Promise<void> {
+    const { workload, driver, settings } = this.o;
+    this.admin = driver.admin();
+    const partitionsOf = await this.prepareTopics(this.admin);
+
+    if (workload.subscriptionsPerTopic > 0) {
+      const consumers: ConsumerSpec[] = [];
+      this.topics.forEach((topic) => {
+        for (let j = 0; j < workload.subscriptionsPerTopic; j++) {
+          const subscription = this.subscriptions.length;
+          const groupId = `${workload.topicPrefix}-sub-${j}-${this.runTag}`;
+          this.subscriptions.push({ topic, groupId });
+          for (let c = 0; c < workload.consumerPerSubscription; c++) {
+            consumers.push({
+              subscription,
+              groupId,
+              topic,
+              startAt: workload.existingTopics ? 'latest' : 'earliest',
+            });
+          }
+        }
+      });
+      this.pool = new ConsumerPool({
+        settings,
+        consumers,
+        subscriptions: this.subscriptions.length,
+        stats: this.o.stats,
+        processes: this.o.consumerProcesses,
+        connectTimeoutMs: this.o.connectTimeoutMs,
+        maxEndToEndUs: DEFAULT_MAX_END_TO_END_US,
+        onErrors: (errors) => this.log('consumer errors', { errors }),
+      });
+      await this.pool.start();
+      await this.waitForAssignments(partitionsOf);
+    }
+
+    const producerCount = this.topics.length * workload.producersPerTopic;
+    const clientCount = Math.max(1, Math.min(producerCount, this.o.producerClients ?? 4));
+    let id = 0;
+    for (const topic of this.topics) {
+      for (let p = 0; p < workload.producersPerTopic; p++) {
+        this.streams.push({ id, topic, partitions: partitionsOf.get(topic)!, client: id % clientCount });
+        id++;
+      }
+    }
+    let loop: SendLoop | undefined;
+    const onDelivery = (errorCode: string | null, token: number): void => loop!.onDelivery(errorCode, token);
+    for (let i = 0; i < clientCount; i++) {
+      const client = driver.producer({
+        onDelivery,
+        overrides: { 'client.id': `soakbench-${this.runTag}-${i}` },
+      });
+      this.clients.push(client);
+    }
+    await Promise.all(this.clients.map((c) => c.connect()));
+    loop = new SendLoop({
+      clock: this.o.clock,
+      stats: this.o.stats,
+      limiter: this.limiter,
+      clients: this.clients,
+      streams: this.streams,
+      payloads: createPayloadSource(workload),
+      keys: createKeyDistributor(workload.keyDistributor),
+      runId: randomInt(1, 2 ** 32 - 1),
+      maxInFlight: this.o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      onAck: this.o.onAck,
+    });
+    this.loop = loop;
+    this.limiter.resume();
+    loop.start();
+    this.log('producing', {
+      topics: this.topics,
+      rate: this.limiter.rate,
+      producers: producerCount,
+      clients: clientCount,
+    });
+  }
+
+  private async prepareTopics(admin: Admin): Promise<Map<string, number>> {
+    const { workload } = this.o;
+    if (workload.existingTopics) {
+      this.topics = [...workload.existingTopics];
+      return admin.describePartitions(this.topics);
+    }
+    const names = Array.from(
+      { length: workload.topics },
+      (_, i) => `${workload.topicPrefix}-${this.runTag}-${i}`,
+    );
+    const specs = names.map((name) => ({
+      name,
+      partitions: workload.partitionsPerTopic,
+      replicationFactor: this.o.settings.replicationFactor,
+      config: this.o.settings.topicConfig,
+    }));
+    const result = await admin.createTopics(specs);
+    this.createdTopics = result.created;
+    this.topics = names;
+    this.log('topics created', { topics: names, partitions: workload.partitionsPerTopic });
+    return new Map(names.map((n) => [n, workload.partitionsPerTopic]));
+  }
+
+  /** Waits until every group owns all partitions of its topic, so no early message is missed. */
+  private async waitForAssignments(partitionsOf: Map<string, number>): Promise<void> {
+    const pool = this.pool!;
+    const deadline = Date.now() + (this.o.assignmentTimeoutMs ?? 30_000);
+    const complete = (): boolean =>
+      pool.assignedBySubscription().every((n, i) => n >= partitionsOf.get(this.subscriptions[i]!.topic)!);
+    while (!complete()) {
+      if (Date.now() > deadline) {
+        this.log('consumer assignment incomplete', { assigned: pool.assignedBySubscription() });
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      await pool.flush(1_000);
+    }
+  }
+
+  setRate(rate: number): void {
+    this.limiter.setRate(rate);
+    this.loop?.wake();
+  }
+
+  pause(): void {
+    this.limiter.pause();
+  }
+
+  resume(): void {
+    this.limiter.resume();
+    this.loop?.wake();
+  }
+
+  get inFlight(): number {
+    return this.loop?.inFlight.size ?? 0;
+  }
+
+  /** Age of the oldest message in flight, ns (0 when none): a leading indicator of latency. */
+  oldestInFlightAgeNs(): number {
+    const oldest = this.loop?.inFlight.oldestIntendedNs() ?? Number.POSITIVE_INFINITY;
+    return Number.isFinite(oldest) ? Math.max(0, this.o.clock.nowNs() - oldest) : 0;
+  }
+
+  /** Acknowledged minus consumed, per subscription (each group must read every message of its topic). */
+  backlogBySubscription(): number[] {
+    if (!this.pool || !this.loop) return this.subscriptions.map(() => 0);
+    const ackedByTopic = new Map<string, number>();
+    this.streams.forEach((s, i) => {
+      ackedByTopic.set(s.topic, (ackedByTopic.get(s.topic) ?? 0) + this.loop!.ackedByStream[i]!);
+    });
+    return this.subscriptions.map((s, i) =>
+      Math.max(0, (ackedByTopic.get(s.topic) ?? 0) - this.pool!.receivedBySubscription[i]!),
+    );
+  }
+
+  /** Asks the consumer threads for their latest counts now. */
+  async refreshConsumers(timeoutMs = 2_000): Promise<void> {
+    await this.pool?.flush(timeoutMs);
+  }
+
+  /**
+   * Stops sending; waits (bounded) for delivery reports of what is in flight and, when `drainMs` > 0,
+   * for consumers to catch up; then closes everything and deletes created topics if so configured.
+   * Every step runs even if an earlier one fails.
+   */
+  stop(options: { flushMs?: number; drainMs?: number } = {}): Promise<void> {
+    this.stopping ??= this.doStop(options.flushMs ?? 10_000, options.drainMs ?? 0);
+    return this.stopping;
+  }
+
+  private async doStop(flushMs: number, drainMs: number): Promise<void> {
+    const errors: unknown[] = [];
+    const step = async (name: string, run: () => Promise<unknown> | unknown): Promise<void> => {
+      try {
+        await run();
+      } catch (err) {
+        errors.push(err);
+        this.log(`stop step failed: ${name}`, { error: (err as Error).message });
+      }
+    };
+    this.loop?.stop();
+    this.limiter.pause();
+    await step('flush producers', () => Promise.all(this.clients.map((c) => c.flush(flushMs))));
+    if (drainMs > 0 && this.pool) {
+      const deadline = Date.now() + drainMs;
+      await step('drain consumers', async () => {
+        for (;;) {
+          await this.pool!.flush(1_000);
+          if (this.backlogBySubscription().every((b) => b === 0) || Date.now() > deadline) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      });
+    }
+    await step('stop consumers', () => this.pool?.stop(10_000));
+    await step('close producers', () => Promise.all(this.clients.map((c) => c.close(5_000))));
+    if (this.o.cleanupTopics && this.createdTopics.length > 0) {
+      await step('delete topics', async () => {
+        await this.admin?.deleteTopics(this.createdTopics);
+        this.log('topics deleted', { topics: this.createdTopics });
+      });
+    }
+    await step('close admin', () => this.admin?.close());
+    if (errors.length > 0) throw errors[0];
+  }
+}
