@@ -141,6 +141,7 @@ async function runOne(
   const cumulative = stats.cumulativeSnapshot(clock.nowNs());
   print(formatAggregatedLine(cumulative));
   collector.setAggregated(cumulative);
+  collector.setTotals(stats.messagesSent, stats.messagesReceived);
   const result = collector.result();
   const path = await writeResultFile(options.outputDir, result, { workloadName: fileName, clock });
   print(`Wrote result to ${path}${partial ? ' (partial: the run was interrupted)' : ''}`);

@@ -72,6 +72,16 @@ export class ResultCollector {
     r.aggregatedPublishResponseTimeQuantiles = quantileMap(c.responseTime, msOf);
     r.latencyOverflowCount = c.latencyOverflowCount;
     r.publishErrorsByReason = { ...c.sendErrorsByReason };
+    r.messagesSent = c.messagesSent;
+    r.messagesReceived = c.messagesReceived;
+    r.sendErrors = c.sendErrors;
+    r.testSeconds = c.elapsedSeconds;
+  }
+
+  /** Whole-run totals (warm-up and drain included), from the lifetime counters. */
+  setTotals(messagesSent: number, messagesReceived: number): void {
+    this.r.totalMessagesSent = messagesSent;
+    this.r.totalMessagesReceived = messagesReceived;
   }
 
   /** A copy of the result as it stands, ready for JSON. */
@@ -130,5 +140,11 @@ function emptyResult(meta: ResultMeta): TestResult {
     aggregatedPublishResponseTimeQuantiles: {},
     latencyOverflowCount: 0,
     publishErrorsByReason: {},
+    messagesSent: 0,
+    messagesReceived: 0,
+    sendErrors: 0,
+    testSeconds: 0,
+    totalMessagesSent: 0,
+    totalMessagesReceived: 0,
   } as unknown as TestResult;
 }

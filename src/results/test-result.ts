@@ -107,6 +107,17 @@ export interface TestResult {
   latencyOverflowCount: number;
   /** Failed sends by reason over the measured run. */
   publishErrorsByReason: Record<string, number>;
+  /** Messages acknowledged by the broker over the measured run (after warm-up). */
+  messagesSent: number;
+  /** Messages consumed over the measured run, all subscriptions together. */
+  messagesReceived: number;
+  /** Failed sends over the measured run. */
+  sendErrors: number;
+  /** Length of the measured run, seconds. */
+  testSeconds: number;
+  /** Whole-run totals including warm-up and the final drain: acknowledged and consumed should match. */
+  totalMessagesSent: number;
+  totalMessagesReceived: number;
 }
 
 /** The workload and driver facts a result starts with (OMB copies them from the workload file). */
