@@ -5,6 +5,7 @@
  * Exit codes (DESIGN.md §2): 0 success, 1 runtime failure, 2 bad usage, config or workload.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { prepareDaemon, prepareRuntime } from './commands/daemon-command.js';
 import { runCommand } from './commands/run-command.js';
 import { isSoakbenchError } from './errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
@@ -99,6 +100,40 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('daemon')
+    .description('run the workload until stopped; serves the HTTP control API and /metrics')
+    .option(
+      '--config <file>',
+      'daemon configuration (JSON or YAML); environment SOAKBENCH_* and flags override it',
+    )
+    .option('--driver <file>', 'OMB Kafka driver file (default config/drivers/kafka-local.yaml)')
+    .option('--workload <file>', 'OMB workload file (default config/workloads/default.yaml)')
+    .option('--http-host <host>', 'address to listen on (default 127.0.0.1)')
+    .addOption(new Option('--http-port <port>', 'port to listen on (default 8080)').argParser(port))
+    .option('--bootstrap-servers <list>', "overrides the driver file's bootstrap.servers")
+    .addOption(new Option('--log-level <level>', 'log level (default info)').choices(LOG_LEVELS))
+    .action(async (opts) => {
+      await prepareRuntime();
+      const { config, log, daemon } = prepareDaemon(opts, process.env);
+      await daemon.start();
+      const signal = stopSignal();
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      // The grace period bounds the drain; past it (or on a second signal) the process exits 1.
+      const force = setTimeout(() => {
+        log.error(
+          { graceMs: config.shutdown.graceMs },
+          'shutdown took longer than the grace period: exiting',
+        );
+        log.flush();
+        process.exit(EXIT_FAILURE);
+      }, config.shutdown.graceMs + 2_000);
+      force.unref();
+      await daemon.stop(config.shutdown.graceMs);
+      log.flush();
+      setExit(EXIT_OK);
+    });
+
+  program
     .command('validate')
     .description('check a driver file and workload files without touching Kafka')
     .option('--driver <file>', 'OMB Kafka driver file (YAML)')
@@ -114,6 +149,18 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   return program;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) {
+    throw new CommanderError(
+      EXIT_USAGE,
+      'soakbench.invalidArgument',
+      `expected a port number (0-65535), found "${value}"`,
+    );
+  }
+  return n;
 }
 
 function positiveNumber(value: string): number {

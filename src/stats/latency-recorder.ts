@@ -54,6 +54,7 @@ export class LatencyRecorder {
   declare private readonly window: Histogram[];
   private windowNext = 0;
   private scratch: Histogram | undefined;
+  private readonly listeners: ((interval: Histogram) => void)[] = [];
   private intervalOverflow = 0;
   private intervalUnderflow = 0;
   private totalOverflow = 0;
@@ -110,6 +111,7 @@ export class LatencyRecorder {
    */
   intervalSnapshot(): LatencySummary {
     const summary = summarize(this.interval, this.maxUs, this.intervalOverflow, this.intervalUnderflow);
+    for (const listener of this.listeners) listener(this.interval);
     if (this.window.length > 0) {
       const slot = this.window[this.windowNext]!;
       slot.reset();
@@ -118,6 +120,15 @@ export class LatencyRecorder {
     }
     this.foldInterval();
     return summary;
+  }
+
+  /**
+   * Calls `listener` with each interval's histogram at `intervalSnapshot()`, before it is reset: how views
+   * that keep their own aggregation (Prometheus buckets, 10-s result periods) see every value exactly once.
+   * The histogram is only valid during the call.
+   */
+  onInterval(listener: (interval: Histogram) => void): void {
+    this.listeners.push(listener);
   }
 
   /**

@@ -23,9 +23,13 @@ export interface ConsumerPoolOptions {
   maxEndToEndUs: number;
   /** Client errors seen by consumers, by code (rare). */
   onErrors?: (errors: Record<string, number>) => void;
+  /** A consumer process died after start-up and is being started again (after a backoff). */
+  onRestart?: (reason: string, attempt: number) => void;
 }
 
 interface ThreadHandle {
+  consumers: ConsumerSpec[];
+  restarts: number;
   child: ChildProcess;
   assigned: number[];
   exited: Promise<void>;
@@ -68,7 +72,7 @@ export class ConsumerPool {
     }
   }
 
-  private spawn(consumers: ConsumerSpec[]): Promise<void> {
+  private spawn(consumers: ConsumerSpec[], restarts = 0): Promise<void> {
     const data: ConsumerThreadData = {
       settings: this.o.settings,
       consumers,
@@ -84,13 +88,19 @@ export class ConsumerPool {
       stdio: 'inherit',
     });
     const handle: ThreadHandle = {
+      consumers,
+      restarts,
       child,
       assigned: new Array<number>(this.o.subscriptions).fill(0),
       exited: new Promise((resolve) => child.once('exit', () => resolve())),
       alive: true,
     };
-    child.once('exit', () => {
+    let started = false;
+    child.once('exit', (code, signal) => {
       handle.alive = false;
+      // Counts from a dead process are lost with it; its partitions go to the group's other members
+      // or to its replacement, which starts from the last committed offsets.
+      if (started && !this.stopped) this.restart(handle, `exited (code ${code}, signal ${signal})`);
     });
     this.threads.push(handle);
     child.send(data);
@@ -98,6 +108,7 @@ export class ConsumerPool {
       child.on('message', (message: FromConsumerThread) => {
         switch (message.type) {
           case 'started':
+            started = true;
             resolve();
             break;
           case 'failed':
@@ -123,6 +134,22 @@ export class ConsumerPool {
         }
       });
     });
+  }
+
+  /** Starts a replacement for a consumer process that died, after a backoff of 1, 2, 4 … 30 s. */
+  private restart(dead: ThreadHandle, reason: string): void {
+    const attempt = dead.restarts + 1;
+    const delayMs = Math.min(30_000, 1_000 * 2 ** (attempt - 1));
+    this.o.onRestart?.(reason, attempt);
+    const timer = setTimeout(() => {
+      if (this.stopped) return;
+      const index = this.threads.indexOf(dead);
+      if (index >= 0) this.threads.splice(index, 1);
+      this.spawn(dead.consumers, attempt).catch((err: Error) =>
+        this.restart({ ...dead, restarts: attempt }, err.message),
+      );
+    }, delayMs);
+    timer.unref();
   }
 
   private merge(handle: ThreadHandle, report: ConsumerReport): void {

@@ -34,6 +34,14 @@ export interface LoadEngineOptions {
   /** How long to wait for every consumer group to be assigned all partitions before producing. */
   assignmentTimeoutMs?: number;
   onAck?: AckListener;
+  /** librdkafka statistics of producer client `index` (needs statisticsIntervalMs > 0). */
+  onClientStats?: (index: number, stats: unknown) => void;
+  /** librdkafka statistics.interval.ms for the producers; 0 or absent: off. */
+  statisticsIntervalMs?: number;
+  /** A consumer process died and is being restarted. */
+  onConsumerRestart?: (reason: string, attempt: number) => void;
+  /** A client-level error (rare: connection loss, all brokers down …). */
+  onClientError?: (err: Error) => void;
   /** Lifecycle events worth a log line. */
   log?: (event: string, fields?: Record<string, unknown>) => void;
 }
@@ -107,6 +115,10 @@ export class LoadEngine {
         connectTimeoutMs: this.o.connectTimeoutMs,
         maxEndToEndUs: DEFAULT_MAX_END_TO_END_US,
         onErrors: (errors) => this.log('consumer errors', { errors }),
+        onRestart: (reason, attempt) => {
+          this.log('consumer process restarting', { reason, attempt });
+          this.o.onConsumerRestart?.(reason, attempt);
+        },
       });
       await this.pool.start();
       await this.waitForAssignments(partitionsOf);
@@ -123,10 +135,16 @@ export class LoadEngine {
     }
     let loop: SendLoop | undefined;
     const onDelivery = (errorCode: string | null, token: number): void => loop!.onDelivery(errorCode, token);
+    const statsMs = this.o.statisticsIntervalMs ?? 0;
+    const onStats = this.o.onClientStats;
     for (let i = 0; i < clientCount; i++) {
+      const overrides: Record<string, string | number> = { 'client.id': `soakbench-${this.runTag}-${i}` };
+      if (statsMs > 0) overrides['statistics.interval.ms'] = statsMs;
       const client = driver.producer({
         onDelivery,
-        overrides: { 'client.id': `soakbench-${this.runTag}-${i}` },
+        overrides,
+        onStats: statsMs > 0 && onStats ? (stats) => onStats(i, stats) : undefined,
+        onError: this.o.onClientError,
       });
       this.clients.push(client);
     }
@@ -160,9 +178,10 @@ export class LoadEngine {
       this.topics = [...workload.existingTopics];
       return admin.describePartitions(this.topics);
     }
+    // `-sb-<runTag>-` marks topics soakbench created: a sweep deletes only names of this shape.
     const names = Array.from(
       { length: workload.topics },
-      (_, i) => `${workload.topicPrefix}-${this.runTag}-${i}`,
+      (_, i) => `${workload.topicPrefix}-sb-${this.runTag}-${i}`,
     );
     const specs = names.map((name) => ({
       name,
@@ -205,6 +224,18 @@ export class LoadEngine {
   resume(): void {
     this.limiter.resume();
     this.loop?.wake();
+  }
+
+  /** Times sending stopped early: a client's queue was full, or the in-flight cap was reached. */
+  get backpressure(): { queueFullTicks: number; inFlightFullTicks: number } {
+    return {
+      queueFullTicks: this.loop?.queueFullTicks ?? 0,
+      inFlightFullTicks: this.loop?.inFlightFullTicks ?? 0,
+    };
+  }
+
+  get maxInFlight(): number {
+    return this.loop?.inFlight.capacity ?? 0;
   }
 
   get inFlight(): number {

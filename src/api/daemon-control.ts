@@ -1,0 +1,28 @@
+import type { TestResult } from '../results/test-result.js';
+import type { Workload } from '../workload/workload.js';
+
+export interface ControllerSettingsPatch {
+  mode?: 'fixed' | 'adaptive';
+  p99TargetMs?: number;
+  maxErrorRate?: number;
+  minRate?: number;
+  maxRate?: number;
+}
+
+/** What the HTTP API asks of the daemon. Methods throw SoakbenchError for refused requests. */
+export interface DaemonControl {
+  status(): Record<string, unknown>;
+  setRate(rate: number): Record<string, unknown>;
+  controller(): Record<string, unknown>;
+  updateController(patch: ControllerSettingsPatch): Record<string, unknown>;
+  /** Parses and validates a workload body (JSON or YAML); throws INVALID_WORKLOAD. */
+  parseWorkload(text: string): Workload;
+  replaceWorkload(workload: Workload): Promise<Record<string, unknown>>;
+  pause(): Record<string, unknown>;
+  resume(): Record<string, unknown>;
+  results(): TestResult;
+  /** Alive and the loops turn. */
+  health(): { ok: boolean; reason: string };
+  readiness(): { ready: boolean; reason: string };
+  metrics(): Promise<{ contentType: string; body: string }>;
+}

@@ -1,0 +1,52 @@
+import { type ErrorCode, isSoakbenchError } from '../errors.js';
+
+/** The one place error codes become HTTP statuses (STYLE.md). */
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  INVALID_ARGUMENT: 400,
+  INVALID_CONFIG: 400,
+  INVALID_WORKLOAD: 400,
+  INVALID_DRIVER: 400,
+  FILE_NOT_FOUND: 400,
+  UNAUTHORIZED: 401,
+  CONFLICT: 409,
+  KAFKA_UNREACHABLE: 503,
+  KAFKA_TIMEOUT: 503,
+};
+
+/** The JSON body of every error answer: `{error, message, field?}` (DESIGN.md §4). */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  field?: string;
+}
+
+/** Maps anything thrown by a handler (or by express' body parsers) to a status and a JSON body. */
+export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
+  if (isSoakbenchError(err)) {
+    const body: ErrorBody = { error: err.code.toLowerCase(), message: err.message };
+    if (err.field !== undefined) body.field = err.field;
+    return { status: STATUS[err.code] ?? 500, body };
+  }
+  // body-parser errors carry a `type` (https://github.com/expressjs/body-parser#errors).
+  const e = err as { type?: string; status?: number; message?: string };
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return {
+        status: 400,
+        body: { error: 'invalid_json', message: `the body is not valid JSON: ${e.message}` },
+      };
+    case 'entity.too.large':
+      // 400 rather than 413: every rejected input answers 400 here (DESIGN.md §4).
+      return {
+        status: 400,
+        body: { error: 'body_too_large', message: e.message ?? 'request entity too large' },
+      };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return {
+        status: 400,
+        body: { error: 'unsupported_encoding', message: e.message ?? 'unsupported encoding' },
+      };
+  }
+  return { status: 500, body: { error: 'internal', message: 'internal error' } };
+}

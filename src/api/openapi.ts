@@ -1,0 +1,134 @@
+import { controllerSchema, MAX_FIXED_RATE } from './schemas.js';
+
+const error = { $ref: '#/components/schemas/Error' };
+const json = (schema: object) => ({ 'application/json': { schema } });
+const ok = (description: string, schema: object = { type: 'object' }) => ({
+  description,
+  content: json(schema),
+});
+const bad = { description: 'bad input; nothing changed', content: json(error) };
+const unauthorized = {
+  description: 'missing or wrong bearer token (when api.token is set)',
+  content: json(error),
+};
+
+/** The HTTP API of DESIGN.md §4 as OpenAPI 3.0. */
+export function openApiDocument(version: string): Record<string, unknown> {
+  const mutating = { security: [{ bearer: [] }] };
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'soakbench daemon API',
+      version,
+      description: 'Control and observe a running soakbench daemon.',
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error', 'message'],
+          properties: { error: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
+        },
+        Controller: controllerSchema,
+      },
+    },
+    paths: {
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics',
+          responses: { 200: { description: 'text format 0.0.4', content: { 'text/plain': {} } } },
+        },
+      },
+      '/healthz': {
+        get: { summary: 'alive and its loops turn', responses: { 200: ok('healthy'), 503: ok('unhealthy') } },
+      },
+      '/readyz': {
+        get: {
+          summary: 'connected and producing (or paused on purpose)',
+          responses: { 200: ok('ready'), 503: ok('not ready, with the reason') },
+        },
+      },
+      '/status': {
+        get: {
+          summary: 'state, workload, rates, controller, totals, uptime, last errors',
+          responses: { 200: ok('status') },
+        },
+      },
+      '/rate': {
+        put: {
+          ...mutating,
+          summary: 'set a fixed rate (msg/s) for the whole daemon; switches the controller to fixed',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  oneOf: [
+                    { type: 'number', exclusiveMinimum: 0, maximum: MAX_FIXED_RATE },
+                    {
+                      type: 'object',
+                      required: ['rate'],
+                      properties: { rate: { type: 'number', exclusiveMinimum: 0, maximum: MAX_FIXED_RATE } },
+                      additionalProperties: false,
+                    },
+                  ],
+                },
+              },
+              'text/plain': { schema: { type: 'string', example: '5000' } },
+              'application/x-www-form-urlencoded': { schema: { type: 'string', example: '{"rate":5000}' } },
+            },
+          },
+          responses: { 200: ok('the new rate'), 400: bad, 401: unauthorized },
+        },
+      },
+      '/controller': {
+        get: { summary: 'controller settings and state', responses: { 200: ok('controller') } },
+        put: {
+          ...mutating,
+          summary: 'switch mode, set the SLO and the rate bounds',
+          requestBody: { required: true, content: json({ $ref: '#/components/schemas/Controller' }) },
+          responses: {
+            200: ok('controller'),
+            400: bad,
+            401: unauthorized,
+            409: { description: 'refused in this state', content: json(error) },
+          },
+        },
+      },
+      '/workload': {
+        put: {
+          ...mutating,
+          summary: 'replace the running workload (OMB workload, JSON or YAML) without restarting',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: { type: 'object' } },
+              'application/yaml': { schema: { type: 'string' } },
+            },
+          },
+          responses: {
+            200: ok('the new workload is running'),
+            400: bad,
+            401: unauthorized,
+            409: { description: 'a swap is already under way', content: json(error) },
+          },
+        },
+      },
+      '/pause': {
+        post: {
+          ...mutating,
+          summary: 'stop producing (consumers keep draining)',
+          responses: { 200: ok('paused'), 401: unauthorized },
+        },
+      },
+      '/resume': {
+        post: { ...mutating, summary: 'produce again', responses: { 200: ok('resumed'), 401: unauthorized } },
+      },
+      '/results': {
+        get: { summary: 'OMB result JSON of the current run so far', responses: { 200: ok('TestResult') } },
+      },
+      '/openapi.json': { get: { summary: 'this document', responses: { 200: ok('OpenAPI 3') } } },
+    },
+  };
+}

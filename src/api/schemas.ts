@@ -1,0 +1,91 @@
+// The one import of ajv (JSON Schema validation of request bodies).
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { describeValue, SoakbenchError } from '../errors.js';
+
+/** Highest fixed rate accepted: far above what one generator process can send, so a typo is caught. */
+export const MAX_FIXED_RATE = 10_000_000;
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+
+export const rateSchema = {
+  oneOf: [
+    { type: 'number' },
+    {
+      type: 'object',
+      properties: { rate: { type: 'number' } },
+      required: ['rate'],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+
+export const controllerSchema = {
+  type: 'object',
+  properties: {
+    mode: { enum: ['fixed', 'adaptive'] },
+    p99TargetMs: { type: 'number', exclusiveMinimum: 0, maximum: 3_600_000 },
+    maxErrorRate: { type: 'number', minimum: 0, maximum: 1 },
+    minRate: { type: 'number', exclusiveMinimum: 0, maximum: MAX_FIXED_RATE },
+    maxRate: { type: 'number', exclusiveMinimum: 0, maximum: MAX_FIXED_RATE },
+  },
+  additionalProperties: false,
+} as const;
+
+const compiled = new Map<object, ValidateFunction>();
+
+function describeError(e: ErrorObject, value: unknown): SoakbenchError {
+  const path = e.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    const field = path ? `${path}.${extra}` : extra;
+    return new SoakbenchError('INVALID_ARGUMENT', `unknown field "${field}"`, {
+      field,
+      expected: 'no such field',
+    });
+  }
+  const field = path || '(body)';
+  let found: unknown = value;
+  for (const part of path ? path.split('.') : [])
+    found = (found as Record<string, unknown> | undefined)?.[part];
+  return new SoakbenchError(
+    'INVALID_ARGUMENT',
+    `${field}: ${e.message ?? 'is invalid'}, found ${describeValue(found)}`,
+    {
+      field,
+      found: describeValue(found),
+    },
+  );
+}
+
+/** Validates `value` against `schema`; throws INVALID_ARGUMENT naming the field. */
+export function check<T>(schema: object, value: unknown): T {
+  let validate = compiled.get(schema);
+  if (validate === undefined) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  if (!validate(value)) {
+    const errors = validate.errors ?? [];
+    // For oneOf, the most useful error is the one about the object form when an object was sent.
+    const chosen =
+      errors.find((e) => e.keyword === 'additionalProperties' || e.keyword === 'required') ??
+      errors.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'type') ??
+      errors[0];
+    throw chosen ? describeError(chosen, value) : new SoakbenchError('INVALID_ARGUMENT', 'invalid body');
+  }
+  return value as T;
+}
+
+/** A rate from PUT /rate: finite, > 0, at most MAX_FIXED_RATE. */
+export function checkRate(body: unknown): number {
+  const parsed = check<number | { rate: number }>(rateSchema, body);
+  const rate = typeof parsed === 'number' ? parsed : parsed.rate;
+  if (!Number.isFinite(rate) || rate <= 0 || rate > MAX_FIXED_RATE) {
+    throw new SoakbenchError(
+      'INVALID_ARGUMENT',
+      `rate: expected a number of messages/s above 0 and at most ${MAX_FIXED_RATE} (use POST /pause to stop), found ${describeValue(rate)}`,
+      { field: 'rate', found: describeValue(rate) },
+    );
+  }
+  return rate;
+}

@@ -1,0 +1,63 @@
+import type { BrokerClientStats } from '../metrics/daemon-metrics.js';
+
+/** The parts of librdkafka's statistics JSON we export (STATISTICS.md: brokers.*.rtt, throttle, txretries; msg_cnt). */
+interface RawStats {
+  msg_cnt?: number;
+  brokers?: Record<
+    string,
+    {
+      nodeid?: number;
+      txretries?: number;
+      rtt?: { avg?: number; p99?: number };
+      throttle?: { avg?: number; max?: number };
+    }
+  >;
+}
+
+/** Latest statistics per producer client, combined across clients for export. */
+export class ClientStats {
+  private readonly latest = new Map<number, RawStats>();
+
+  update(client: number, stats: unknown): void {
+    this.latest.set(client, stats as RawStats);
+  }
+
+  clear(): void {
+    this.latest.clear();
+  }
+
+  /** Throttle time now (ms, max over brokers and clients): a broker quota at work. */
+  throttleMs(): number {
+    let max = 0;
+    for (const s of this.latest.values()) {
+      for (const b of Object.values(s.brokers ?? {})) max = Math.max(max, b.throttle?.max ?? 0);
+    }
+    return max;
+  }
+
+  view(): { brokers: BrokerClientStats[]; queueMessages: number; txRetries: number } {
+    const brokers = new Map<string, BrokerClientStats>();
+    let queueMessages = 0;
+    let txRetries = 0;
+    for (const s of this.latest.values()) {
+      queueMessages += s.msg_cnt ?? 0;
+      for (const b of Object.values(s.brokers ?? {})) {
+        txRetries += b.txretries ?? 0;
+        // Bootstrap pseudo-brokers have nodeid -1; only real brokers are of interest.
+        if ((b.nodeid ?? -1) < 0) continue;
+        const broker = String(b.nodeid);
+        const prev = brokers.get(broker);
+        const max = (a: number, x: number | undefined, scale: number): number =>
+          Math.max(a, (x ?? 0) / scale);
+        brokers.set(broker, {
+          broker,
+          rttAvgSeconds: max(prev?.rttAvgSeconds ?? 0, b.rtt?.avg, 1e6),
+          rttP99Seconds: max(prev?.rttP99Seconds ?? 0, b.rtt?.p99, 1e6),
+          throttleAvgSeconds: max(prev?.throttleAvgSeconds ?? 0, b.throttle?.avg, 1e3),
+          throttleMaxSeconds: max(prev?.throttleMaxSeconds ?? 0, b.throttle?.max, 1e3),
+        });
+      }
+    }
+    return { brokers: [...brokers.values()], queueMessages, txRetries };
+  }
+}

@@ -1,0 +1,301 @@
+// The one import of prom-client (STYLE.md: one seam per outside system).
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { BucketCounter } from '../stats/bucket-counter.js';
+import { type Sample, ViewMetric } from './view-metric.js';
+
+/** Histogram bucket bounds in µs: 0.1 ms (loopback acks take about 1 ms) up to 300 s (librdkafka's default message.timeout.ms). */
+export const LATENCY_BUCKETS_US: readonly number[] = [
+  100, 250, 500, 1_000, 2_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000,
+  5_000_000, 10_000_000, 30_000_000, 60_000_000, 120_000_000, 300_000_000,
+];
+
+/** Send error reasons whose series exist from the start (strimzi canary: pre-zeroed error series). */
+export const KNOWN_SEND_ERRORS: readonly string[] = [
+  'ERR__MSG_TIMED_OUT',
+  'ERR__QUEUE_FULL',
+  'ERR__TRANSPORT',
+  'ERR__ALL_BROKERS_DOWN',
+  'ERR__STATE',
+  'ERR_REQUEST_TIMED_OUT',
+  'ERR_NOT_ENOUGH_REPLICAS',
+  'ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'ERR_NOT_LEADER_FOR_PARTITION',
+  'ERR_LEADER_NOT_AVAILABLE',
+  'ERR_UNKNOWN_TOPIC_OR_PART',
+  'ERR_MSG_SIZE_TOO_LARGE',
+  'ERR_TOPIC_AUTHORIZATION_FAILED',
+];
+
+export const CONTROLLER_STATES: readonly string[] = [
+  'warmup',
+  'startup',
+  'drain',
+  'hold',
+  'probe',
+  'fixed',
+  'degraded',
+];
+export const DECISION_KINDS: readonly string[] = [
+  'grow',
+  'hold',
+  'cut',
+  'probe',
+  'accept',
+  'revert',
+  'drain',
+  'fixed',
+];
+
+export interface BrokerClientStats {
+  broker: string;
+  rttAvgSeconds: number;
+  rttP99Seconds: number;
+  throttleAvgSeconds: number;
+  throttleMaxSeconds: number;
+}
+
+/** What /metrics reads, all at scrape time. */
+export interface MetricsSource {
+  counters(): {
+    messagesSent: number;
+    bytesSent: number;
+    messagesReceived: number;
+    bytesReceived: number;
+    sendErrorsByReason: ReadonlyMap<string, number>;
+    lost: number;
+    duplicated: number;
+    outOfOrder: number;
+    late: number;
+  };
+  histograms(): {
+    publishLatency: BucketCounter;
+    publishDelay: BucketCounter;
+    responseTime: BucketCounter;
+    endToEnd: BucketCounter;
+  };
+  latencyOverflows(): Record<string, number>;
+  targetRate(): number;
+  backlog(): { subscription: string; messages: number }[];
+  controller(): {
+    state: string;
+    decisions: Readonly<Record<string, number>>;
+    lastCutRate: number;
+    bestRate: number;
+    p99TargetSeconds: number;
+  };
+  generatorSaturated(): boolean;
+  paused(): boolean;
+  ready(): boolean;
+  inFlight(): number;
+  workerRestarts(): { producer: number; consumer: number };
+  info(): { version: string; driver: string; workload: string };
+  client(): { brokers: BrokerClientStats[]; queueMessages: number; txRetries: number };
+}
+
+/** Builds the registry: our metrics (names fixed by DESIGN.md §5) plus Node's default metrics. */
+export function createDaemonRegistry(
+  source: MetricsSource,
+  options: { defaultMetrics?: boolean } = {},
+): Registry {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const add = (
+    name: string,
+    help: string,
+    type: 'counter' | 'gauge' | 'histogram',
+    read: () => Sample[],
+  ): void => {
+    registry.registerMetric(new ViewMetric(name, help, type, read) as never);
+  };
+  const counter = (name: string, help: string, value: () => number): void =>
+    add(name, help, 'counter', () => [{ value: value() }]);
+  const gauge = (name: string, help: string, value: () => number): void =>
+    add(name, help, 'gauge', () => [{ value: value() }]);
+
+  counter(
+    'soakbench_messages_sent_total',
+    'Messages acknowledged by the broker.',
+    () => source.counters().messagesSent,
+  );
+  counter(
+    'soakbench_bytes_sent_total',
+    'Payload bytes acknowledged by the broker.',
+    () => source.counters().bytesSent,
+  );
+  add(
+    'soakbench_send_errors_total',
+    'Failed sends, by error kind (librdkafka error name).',
+    'counter',
+    () => {
+      const byReason = source.counters().sendErrorsByReason;
+      const reasons = new Set([...KNOWN_SEND_ERRORS, ...byReason.keys()]);
+      return [...reasons].sort().map((reason) => ({ labels: { reason }, value: byReason.get(reason) ?? 0 }));
+    },
+  );
+  counter(
+    'soakbench_messages_received_total',
+    'Messages consumed, all subscriptions.',
+    () => source.counters().messagesReceived,
+  );
+  counter(
+    'soakbench_bytes_received_total',
+    'Payload bytes consumed, all subscriptions.',
+    () => source.counters().bytesReceived,
+  );
+
+  const histogram = (
+    name: string,
+    help: string,
+    pick: (h: ReturnType<MetricsSource['histograms']>) => BucketCounter,
+  ): void =>
+    add(name, help, 'histogram', () => {
+      const b = pick(source.histograms());
+      const samples: Sample[] = b.boundsUs.map((bound, i) => ({
+        metricName: `${name}_bucket`,
+        labels: { le: String(bound / 1e6) },
+        value: b.cumulative[i]!,
+      }));
+      samples.push({ metricName: `${name}_bucket`, labels: { le: '+Inf' }, value: b.count });
+      samples.push({ metricName: `${name}_sum`, value: b.sumUs / 1e6 });
+      samples.push({ metricName: `${name}_count`, value: b.count });
+      return samples;
+    });
+  histogram(
+    'soakbench_publish_latency_seconds',
+    'Broker ack time minus actual send time (OMB publish latency).',
+    (h) => h.publishLatency,
+  );
+  histogram(
+    'soakbench_publish_delay_seconds',
+    'Actual send time minus intended send time (OMB publish delay).',
+    (h) => h.publishDelay,
+  );
+  histogram(
+    'soakbench_publish_response_time_seconds',
+    'Ack time minus intended send time: publish latency without coordinated omission.',
+    (h) => h.responseTime,
+  );
+  histogram(
+    'soakbench_end_to_end_latency_seconds',
+    'Receive time minus intended send time.',
+    (h) => h.endToEnd,
+  );
+
+  gauge('soakbench_target_rate', 'Messages/s the daemon is trying to send now.', () => source.targetRate());
+  add(
+    'soakbench_consumer_backlog_messages',
+    'Acknowledged but not yet consumed, per subscription.',
+    'gauge',
+    () => source.backlog().map((b) => ({ labels: { subscription: b.subscription }, value: b.messages })),
+  );
+  counter(
+    'soakbench_messages_lost_total',
+    'Acknowledged messages that never arrived (integrity checker).',
+    () => source.counters().lost,
+  );
+  counter(
+    'soakbench_messages_duplicated_total',
+    'Messages consumed more than once (integrity checker).',
+    () => source.counters().duplicated,
+  );
+  counter(
+    'soakbench_messages_out_of_order_total',
+    'Messages that arrived after a later one of the same producer and partition (integrity checker).',
+    () => source.counters().outOfOrder,
+  );
+  counter(
+    'soakbench_messages_late_total',
+    'Acknowledged messages not consumed within the late SLA.',
+    () => source.counters().late,
+  );
+  add('soakbench_controller_state', '1 for the rate controller state now, 0 for the others.', 'gauge', () => {
+    const state = source.controller().state;
+    return CONTROLLER_STATES.map((s) => ({ labels: { state: s }, value: s === state ? 1 : 0 }));
+  });
+  add('soakbench_controller_decisions_total', 'Rate controller decisions, by kind.', 'counter', () => {
+    const decisions = source.controller().decisions;
+    const kinds = new Set([...DECISION_KINDS, ...Object.keys(decisions)]);
+    return [...kinds].sort().map((kind) => ({ labels: { kind }, value: decisions[kind] ?? 0 }));
+  });
+  gauge(
+    'soakbench_controller_last_cut_rate',
+    'Rate (msg/s) at the controller’s last overload cut (0: none yet).',
+    () => source.controller().lastCutRate,
+  );
+  gauge(
+    'soakbench_controller_best_rate',
+    'Highest rate (msg/s) the controller believes sustainable (0: unknown).',
+    () => source.controller().bestRate,
+  );
+  gauge(
+    'soakbench_slo_p99_target_seconds',
+    'The p99 response-time target (SLO) of the controller and alerts.',
+    () => source.controller().p99TargetSeconds,
+  );
+  gauge('soakbench_generator_saturated', '1 when soakbench itself cannot keep its schedule.', () =>
+    source.generatorSaturated() ? 1 : 0,
+  );
+  gauge('soakbench_paused', '1 while producing is paused on purpose.', () => (source.paused() ? 1 : 0));
+  gauge('soakbench_ready', '1 when connected and producing (or paused on purpose), as /readyz.', () =>
+    source.ready() ? 1 : 0,
+  );
+  gauge('soakbench_inflight_messages', 'Messages sent and not yet acknowledged or failed.', () =>
+    source.inFlight(),
+  );
+  add(
+    'soakbench_worker_restarts_total',
+    'Producers or consumers restarted after a failure.',
+    'counter',
+    () => {
+      const r = source.workerRestarts();
+      return [
+        { labels: { role: 'consumer' }, value: r.consumer },
+        { labels: { role: 'producer' }, value: r.producer },
+      ];
+    },
+  );
+  add(
+    'soakbench_latency_overflow_total',
+    'Latencies above a histogram’s range (clamped to it), by histogram.',
+    'counter',
+    () =>
+      Object.entries(source.latencyOverflows()).map(([histogram, value]) => ({
+        labels: { histogram },
+        value,
+      })),
+  );
+  add('soakbench_info', 'Always 1; labels say what runs.', 'gauge', () => [
+    { labels: source.info(), value: 1 },
+  ]);
+  add(
+    'soakbench_librdkafka_broker_rtt_seconds',
+    'Round-trip time to each broker (librdkafka statistics).',
+    'gauge',
+    () =>
+      source.client().brokers.flatMap((b) => [
+        { labels: { broker: b.broker, stat: 'avg' }, value: b.rttAvgSeconds },
+        { labels: { broker: b.broker, stat: 'p99' }, value: b.rttP99Seconds },
+      ]),
+  );
+  add(
+    'soakbench_librdkafka_broker_throttle_seconds',
+    'Broker throttle time (quotas), librdkafka statistics.',
+    'gauge',
+    () =>
+      source.client().brokers.flatMap((b) => [
+        { labels: { broker: b.broker, stat: 'avg' }, value: b.throttleAvgSeconds },
+        { labels: { broker: b.broker, stat: 'max' }, value: b.throttleMaxSeconds },
+      ]),
+  );
+  gauge(
+    'soakbench_librdkafka_queue_messages',
+    'Messages in the producers’ internal queues (msg_cnt).',
+    () => source.client().queueMessages,
+  );
+  counter(
+    'soakbench_librdkafka_tx_retries_total',
+    'Produce request retries (txretries), as librdkafka counts them.',
+    () => source.client().txRetries,
+  );
+  return registry;
+}
