@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+
+/** Options every benchmark script takes; each script adds its own. */
+export const COMMON_OPTIONS = {
+  bootstrap: { type: 'string', default: '127.0.0.1:9092' },
+  /** A soakbench CLI other than this repository's bin/soakbench.js (a patched copy to compare). */
+  bin: { type: 'string' },
+  /** Extra node flags for the soakbench process, space-separated (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"). */
+  'node-args': { type: 'string', default: '' },
+  /** Also write every measurement as JSON here. */
+  json: { type: 'string' },
+} as const;
+
+export function splitArgs(text: string | undefined): string[] {
+  return (text ?? '').split(' ').filter((a) => a.length > 0);
+}
+
+/** Waits while `make test` runs (its runner is scripts/run-tests.mjs): both would share 2 cores. */
+export async function waitForIdleTests(log: (line: string) => void, maxWaitMs = 600_000): Promise<void> {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    let running = false;
+    try {
+      running = execFileSync('pgrep', ['-f', 'run-tests'], { encoding: 'utf8' }).trim().length > 0;
+    } catch {
+      running = false; // pgrep exits 1 when nothing matches
+    }
+    if (!running) return;
+    if (Date.now() > deadline) {
+      log('tests still running after the wait; measuring anyway (figures may be low)');
+      return;
+    }
+    log('make test is running: waiting 15 s');
+    await new Promise((r) => setTimeout(r, 15_000));
+  }
+}

@@ -1,0 +1,329 @@
+/**
+ * Highest rate soakbench sustains against the local broker, side by side with Kafka's own
+ * kafka-producer-perf-test from the same jars: 1 KiB messages, one topic of 8 partitions, the same
+ * producer settings (acks, linger.ms, batch.size, compression none), for acks=1 and acks=all.
+ *
+ * soakbench runs produce-only at a target far above capacity, so its achieved ack rate
+ * (messagesSent / testSeconds) is its maximum, like perf-test's `--throughput -1`. Both include their
+ * own start-up (JIT warm-up) in a run of about the same length. The machine is shared, so the tools
+ * alternate order each round and every value is printed next to the median.
+ *
+ * Run: npx tsc -p tsconfig.json && node dist/bench/throughput.js [--rounds 3] [--seconds 30]
+ *      [--acks 1,all] [--tools soakbench,perf-test] [--bin /tmp/patched/bin/soakbench.js] [--json FILE]
+ * Prints a markdown section for bench/RESULTS.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { COMMON_OPTIONS, splitArgs, waitForIdleTests } from './lib/bench-args.js';
+import {
+  brokerPid,
+  createTopic,
+  deleteTopic,
+  type ProducerSettings,
+  perfTestProps,
+  runPerfTest,
+} from './lib/kafka-tools.js';
+import { periodRate, runSoakbench, writeDriverFile, writeWorkloadFile } from './lib/soakbench-cli.js';
+import { grouped, markdownTable, median, medianOf } from './lib/summary.js';
+import { processCpuSeconds } from './lib/timed-process.js';
+
+const { values: args } = parseArgs({
+  options: {
+    ...COMMON_OPTIONS,
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '30' },
+    acks: { type: 'string', default: '1,all' },
+    tools: { type: 'string', default: 'soakbench,perf-test' },
+    'linger-ms': { type: 'string', default: '1' },
+    'batch-size': { type: 'string', default: '131072' },
+    partitions: { type: 'string', default: '8' },
+    'message-size': { type: 'string', default: '1024' },
+    /** soakbench's target: far above what the machine can do. */
+    rate: { type: 'string', default: '1000000' },
+    /** perf-test's first guess of its rate, msg/s; later rounds use its last measured rate. */
+    'perf-rate-guess': { type: 'string', default: '120000' },
+  },
+  strict: true,
+});
+
+type Tool = 'soakbench' | 'perf-test';
+const rounds = Number(args.rounds);
+const seconds = Number(args.seconds);
+const acksList = args.acks.split(',') as ProducerSettings['acks'][];
+const tools = args.tools.split(',') as Tool[];
+const partitions = Number(args.partitions);
+const messageSize = Number(args['message-size']);
+const bootstrap = args.bootstrap;
+
+interface Measurement {
+  tool: Tool;
+  acks: string;
+  round: number;
+  /** Achieved ack rate, msg/s (soakbench: messagesSent / testSeconds; perf-test: its records/sec). */
+  rate: number;
+  /** soakbench only: the rate over whole periods, without the stop that testSeconds includes. */
+  periodRate?: number;
+  messages: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  cpuPerMillion: number;
+  brokerCpuPerMillion: number;
+  p99LatencyMs: number;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`[throughput ${new Date().toISOString()}] ${line}\n`);
+};
+
+const work = await mkdtemp(join(tmpdir(), 'bench-throughput-'));
+const broker = brokerPid();
+const measurements: Measurement[] = [];
+const lastPerfRate = new Map<string, number>();
+const startedAt = new Date();
+const loadBefore = loadavg();
+
+async function measureSoakbench(acks: ProducerSettings['acks'], round: number): Promise<Measurement> {
+  const settings = settingsFor(acks);
+  const dir = join(work, `soakbench-${acks}-${round}`);
+  await mkdir(dir);
+  const driverPath = await writeDriverFile(work, `bench-acks-${acks}`, bootstrap, settings);
+  const workloadPath = await writeWorkloadFile(work, 'throughput', {
+    name: `throughput ${messageSize} B x ${partitions} partitions`,
+    partitions,
+    messageSize,
+    rate: Number(args.rate),
+    testSeconds: seconds,
+    warmupSeconds: 0,
+  });
+  const brokerBefore = broker === undefined ? Number.NaN : processCpuSeconds(broker);
+  const { result, run } = await runSoakbench({
+    driverPath,
+    workloadPath,
+    outputDir: dir,
+    periodSeconds: 10,
+    timeoutMs: (seconds + 90) * 1000,
+    bin: args.bin,
+    nodeArgs: splitArgs(args['node-args']),
+  });
+  const brokerCpu = broker === undefined ? Number.NaN : processCpuSeconds(broker) - brokerBefore;
+  const cpu = run.userSeconds + run.systemSeconds;
+  // Whole-run totals: the CPU figure covers the whole process, start-up and stop included.
+  const messages = result.totalMessagesSent;
+  return {
+    tool: 'soakbench',
+    acks,
+    round,
+    rate: result.messagesSent / result.testSeconds,
+    periodRate: periodRate(result),
+    messages,
+    wallSeconds: run.wallSeconds,
+    cpuSeconds: cpu,
+    cpuPerMillion: (cpu / messages) * 1e6,
+    brokerCpuPerMillion: (brokerCpu / messages) * 1e6,
+    p99LatencyMs: result.aggregatedPublishLatency99pct,
+  };
+}
+
+async function measurePerfTest(acks: ProducerSettings['acks'], round: number): Promise<Measurement> {
+  const topic = `bench-perf-${acks}-${randomBytes(3).toString('hex')}`;
+  const guess = lastPerfRate.get(acks) ?? Number(args['perf-rate-guess']);
+  const records = Math.round(guess * seconds);
+  await createTopic(bootstrap, topic, partitions);
+  try {
+    const brokerBefore = broker === undefined ? Number.NaN : processCpuSeconds(broker);
+    const perf = await runPerfTest({
+      bootstrap,
+      topic,
+      records,
+      recordSize: messageSize,
+      settings: settingsFor(acks),
+      timeoutMs: (seconds * 4 + 60) * 1000,
+    });
+    const brokerCpu = broker === undefined ? Number.NaN : processCpuSeconds(broker) - brokerBefore;
+    lastPerfRate.set(acks, perf.recordsPerSecond);
+    const cpu = perf.run.userSeconds + perf.run.systemSeconds;
+    return {
+      tool: 'perf-test',
+      acks,
+      round,
+      rate: perf.recordsPerSecond,
+      messages: perf.records,
+      wallSeconds: perf.run.wallSeconds,
+      cpuSeconds: cpu,
+      cpuPerMillion: (cpu / perf.records) * 1e6,
+      brokerCpuPerMillion: (brokerCpu / perf.records) * 1e6,
+      p99LatencyMs: perf.p99LatencyMs,
+    };
+  } finally {
+    await deleteTopic(bootstrap, topic).catch((err) => log(`could not delete ${topic}: ${err}`));
+  }
+}
+
+function settingsFor(acks: ProducerSettings['acks']): ProducerSettings {
+  return {
+    acks,
+    lingerMs: Number(args['linger-ms']),
+    batchSize: Number(args['batch-size']),
+    compression: 'none',
+  };
+}
+
+try {
+  for (let round = 1; round <= rounds; round++) {
+    for (const acks of acksList) {
+      // Alternate which tool goes first: a slow spell on the shared machine then hits both alike.
+      const order = round % 2 === 1 ? tools : [...tools].reverse();
+      for (const tool of order) {
+        await waitForIdleTests(log);
+        log(`round ${round} acks=${acks} ${tool}: ${seconds} s`);
+        const m =
+          tool === 'soakbench' ? await measureSoakbench(acks, round) : await measurePerfTest(acks, round);
+        log(
+          `  ${grouped(m.rate)} msg/s, ${m.cpuPerMillion.toFixed(2)} CPU s per million, broker ${m.brokerCpuPerMillion.toFixed(2)}`,
+        );
+        measurements.push(m);
+      }
+    }
+  }
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+const f0 = (n: number): string => grouped(n);
+const f2 = (n: number): string => n.toFixed(2);
+const of = (tool: Tool, acks: string): Measurement[] =>
+  measurements.filter((m) => m.tool === tool && m.acks === acks);
+
+const summaryRows: string[][] = [];
+for (const acks of acksList) {
+  const sb = of('soakbench', acks);
+  const pt = of('perf-test', acks);
+  const row = [`acks=${acks}`];
+  row.push(
+    sb.length
+      ? medianOf(
+          sb.map((m) => m.rate),
+          f0,
+        )
+      : '—',
+  );
+  row.push(
+    pt.length
+      ? medianOf(
+          pt.map((m) => m.rate),
+          f0,
+        )
+      : '—',
+  );
+  if (sb.length && pt.length) {
+    const perRound = sb.map((s) => s.rate / pt.find((p) => p.round === s.round)!.rate);
+    row.push(
+      `${f2(median(sb.map((m) => m.rate)) / median(pt.map((m) => m.rate)))} (per round ${perRound.map(f2).join(', ')})`,
+    );
+  } else {
+    row.push('—');
+  }
+  row.push(
+    sb.length
+      ? medianOf(
+          sb.map((m) => m.cpuPerMillion),
+          f2,
+        )
+      : '—',
+  );
+  row.push(
+    pt.length
+      ? medianOf(
+          pt.map((m) => m.cpuPerMillion),
+          f2,
+        )
+      : '—',
+  );
+  row.push(
+    sb.length
+      ? medianOf(
+          sb.map((m) => m.brokerCpuPerMillion),
+          f2,
+        )
+      : '—',
+  );
+  row.push(
+    pt.length
+      ? medianOf(
+          pt.map((m) => m.brokerCpuPerMillion),
+          f2,
+        )
+      : '—',
+  );
+  summaryRows.push(row);
+}
+
+const runRows = measurements.map((m) => [
+  String(m.round),
+  `acks=${m.acks}`,
+  m.tool,
+  f0(m.rate),
+  m.periodRate === undefined ? '' : f0(m.periodRate),
+  f0(m.messages),
+  m.wallSeconds.toFixed(1),
+  m.cpuSeconds.toFixed(1),
+  f2(m.cpuPerMillion),
+  f2(m.brokerCpuPerMillion),
+  m.p99LatencyMs.toFixed(0),
+]);
+
+const cpuModel = execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], {
+  encoding: 'utf8',
+}).trim();
+const loadAfter = loadavg();
+const sample = settingsFor(acksList[0]!);
+const out = [
+  `## Throughput: soakbench against kafka-producer-perf-test (${startedAt.toISOString()})`,
+  '',
+  `Command: \`${['node dist/bench/throughput.js', ...process.argv.slice(2)].join(' ')}\``,
+  `Machine: ${cpuModel}, 2 cores shared with the broker and other engineers' work; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}.`,
+  `Each run: one topic, ${partitions} partitions, ${messageSize} B messages, ${seconds} s, producer settings \`${perfTestProps(bootstrap, sample).slice(2).join(' ')}\` and acks as shown (soakbench: the same keys in its driver file; produce-only at ${grouped(Number(args.rate))} msg/s target; perf-test: \`--throughput -1 --producer-props\`).`,
+  `${rounds} rounds; tool order alternates each round. Rates in msg/s; CPU is user+system seconds per million messages (whole process: start-up included); broker CPU is the broker JVM's over the same run.`,
+  '',
+  markdownTable(
+    [
+      'acks',
+      'soakbench msg/s median (all)',
+      'perf-test msg/s median (all)',
+      'soakbench / perf-test',
+      'soakbench CPU s/M',
+      'perf-test CPU s/M',
+      'broker CPU s/M (soakbench runs)',
+      'broker CPU s/M (perf-test runs)',
+    ],
+    summaryRows,
+  ),
+  '',
+  '<details><summary>Every run</summary>',
+  '',
+  markdownTable(
+    [
+      'round',
+      'acks',
+      'tool',
+      'msg/s',
+      'soakbench period msg/s',
+      'messages',
+      'wall s',
+      'CPU s',
+      'CPU s/M',
+      'broker CPU s/M',
+      'p99 publish latency ms',
+    ],
+    runRows,
+  ),
+  '',
+  '</details>',
+  '',
+].join('\n');
+process.stdout.write(out);
+if (args.json) await writeFile(args.json, JSON.stringify({ startedAt, measurements }, null, 2));
