@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
 import { type Clock, systemClock } from '../clock.js';
 import { KafkaDriver } from '../driver/kafka/kafka-driver.js';
+import { IntegrityTracker } from '../integrity/integrity-tracker.js';
 import type { Logger } from '../log/logger.js';
 import { formatAggregatedLine, formatPeriodLine } from '../results/console-lines.js';
 import { ResultCollector } from '../results/result-collector.js';
@@ -25,6 +26,8 @@ export interface RunOptions {
   periodSeconds: number;
   /** Ctrl-C / SIGTERM: stop the current workload early and still write its partial result. */
   signal: AbortSignal;
+  /** A message consumed later than this after its intended send time is late (default 30 s). */
+  lateAfterMs?: number;
   /** Console lines (stdout). */
   print: (line: string) => void;
   log: Logger;
@@ -91,7 +94,13 @@ async function runOne(
   const { print, signal, log } = options;
   const settings = driverSettings(driverFile);
   const stats = new Stats({ clock, subscriptionsPerTopic: workload.subscriptionsPerTopic });
+  const integrity = new IntegrityTracker();
   const engine = new LoadEngine({
+    integrity: {
+      lateAfterMs: options.lateAfterMs ?? 30_000,
+      onFailure: integrity.onFailure,
+      onIntegrity: integrity.onIntegrity,
+    },
     driver: new KafkaDriver(settings),
     settings,
     workload,
@@ -138,10 +147,22 @@ async function runOne(
     // Acknowledged messages still on their way to the consumers are counted before the totals are taken.
     await engine.stop({ flushMs: 10_000, drainMs: workload.subscriptionsPerTopic > 0 ? 15_000 : 0 });
   }
+  integrity.settle([engine]);
   const cumulative = stats.cumulativeSnapshot(clock.nowNs());
   print(formatAggregatedLine(cumulative));
   collector.setAggregated(cumulative);
   collector.setTotals(stats.messagesSent, stats.messagesReceived);
+  collector.setIntegrity({
+    lost: integrity.lost,
+    duplicated: integrity.duplicated,
+    outOfOrder: integrity.outOfOrder,
+    late: integrity.late,
+  });
+  if (integrity.lost + integrity.duplicated + integrity.outOfOrder > 0) {
+    print(
+      `Integrity: ${integrity.lost} lost, ${integrity.duplicated} duplicated, ${integrity.outOfOrder} out of order, ${integrity.late} late`,
+    );
+  }
   const result = collector.result();
   const path = await writeResultFile(options.outputDir, result, { workloadName: fileName, clock });
   print(`Wrote result to ${path}${partial ? ' (partial: the run was interrupted)' : ''}`);

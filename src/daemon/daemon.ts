@@ -8,6 +8,7 @@ import { driverSettings } from '../commands/load-files.js';
 import type { DaemonConfig } from '../config/daemon-config.js';
 import { KafkaDriver } from '../driver/kafka/kafka-driver.js';
 import { isSoakbenchError, SoakbenchError } from '../errors.js';
+import { IntegrityTracker } from '../integrity/integrity-tracker.js';
 import type { Logger } from '../log/logger.js';
 import { createDaemonRegistry, LATENCY_BUCKETS_US, type MetricsSource } from '../metrics/daemon-metrics.js';
 import { ResultCollector } from '../results/result-collector.js';
@@ -57,6 +58,7 @@ export class Daemon implements DaemonControl {
   private readonly logPeriods: PeriodAggregator;
   private readonly collector: ResultCollector;
   private readonly clientStats = new ClientStats();
+  private readonly integrity = new IntegrityTracker();
   private readonly registry;
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
   private server: Server | undefined;
@@ -175,6 +177,11 @@ export class Daemon implements DaemonControl {
       connectTimeoutMs: config.kafka.connectTimeoutMs,
       statisticsIntervalMs: config.kafka.statisticsIntervalMs,
       onClientStats: (i, s) => this.clientStats.update(i, s),
+      integrity: {
+        lateAfterMs: config.integrity.lateAfterMs,
+        onFailure: this.integrity.onFailure,
+        onIntegrity: this.integrity.onIntegrity,
+      },
       onConsumerRestart: (reason) => {
         this.restarts.consumer++;
         this.noteError(`consumer process ${reason}; restarting`);
@@ -247,6 +254,8 @@ export class Daemon implements DaemonControl {
       this.lastAckNs = now;
     }
     this.saturated = this.judgeSaturation(period);
+    const lost = this.integrity.settle([this.engine, this.pending]);
+    if (lost > 0) this.log.warn({ lost, totalLost: this.integrity.lost }, 'messages lost');
     if ((now - this.lastResultNs) / 1e6 >= RESULT_PERIOD_MS - 1) {
       this.lastResultNs = now;
       this.collector.addPeriod(this.resultPeriods.close(now));
@@ -345,6 +354,13 @@ export class Daemon implements DaemonControl {
         bytesReceived: s.bytesReceived,
         inFlight: this.engine?.inFlight ?? 0,
         backlog: this.totalBacklog(),
+      },
+      integrity: {
+        lost: this.integrity.lost,
+        duplicated: this.integrity.duplicated,
+        outOfOrder: this.integrity.outOfOrder,
+        late: this.integrity.late,
+        undecidedGaps: this.integrity.undecided,
       },
       restarts: { ...this.restarts },
       eventLoopDelayP99Ms: round(this.loopDelay.percentile(99) / 1e6),
@@ -471,6 +487,7 @@ export class Daemon implements DaemonControl {
   results(): TestResult {
     this.collector.setAggregated(this.stats.cumulativeSnapshot(this.clock.nowNs()));
     this.collector.setTotals(this.stats.messagesSent, this.stats.messagesReceived);
+    this.collector.setIntegrity(this.integrity);
     return this.collector.result();
   }
 
@@ -487,10 +504,10 @@ export class Daemon implements DaemonControl {
         messagesReceived: s.messagesReceived,
         bytesReceived: s.bytesReceived,
         sendErrorsByReason: s.sendErrorsByReason,
-        lost: 0,
-        duplicated: 0,
-        outOfOrder: 0,
-        late: 0,
+        lost: this.integrity.lost,
+        duplicated: this.integrity.duplicated,
+        outOfOrder: this.integrity.outOfOrder,
+        late: this.integrity.late,
       }),
       histograms: () => this.buckets,
       latencyOverflows: () => ({

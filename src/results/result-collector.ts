@@ -84,6 +84,14 @@ export class ResultCollector {
     this.r.totalMessagesReceived = messagesReceived;
   }
 
+  /** What the integrity checker found over the whole run. */
+  setIntegrity(counts: { lost: number; duplicated: number; outOfOrder: number; late: number }): void {
+    this.r.messagesLost = counts.lost;
+    this.r.messagesDuplicated = counts.duplicated;
+    this.r.messagesOutOfOrder = counts.outOfOrder;
+    this.r.messagesLate = counts.late;
+  }
+
   /** A copy of the result as it stands, ready for JSON. */
   result(): TestResult {
     return structuredClone(this.r);
@@ -146,5 +154,9 @@ function emptyResult(meta: ResultMeta): TestResult {
     testSeconds: 0,
     totalMessagesSent: 0,
     totalMessagesReceived: 0,
+    messagesLost: 0,
+    messagesDuplicated: 0,
+    messagesOutOfOrder: 0,
+    messagesLate: 0,
   } as unknown as TestResult;
 }

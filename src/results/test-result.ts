@@ -118,6 +118,12 @@ export interface TestResult {
   /** Whole-run totals including warm-up and the final drain: acknowledged and consumed should match. */
   totalMessagesSent: number;
   totalMessagesReceived: number;
+  /** Integrity checker, whole run, counted once per consumer group: acknowledged messages never consumed. */
+  messagesLost: number;
+  messagesDuplicated: number;
+  messagesOutOfOrder: number;
+  /** Consumed later than the late SLA after their intended send time. */
+  messagesLate: number;
 }
 
 /** The workload and driver facts a result starts with (OMB copies them from the workload file). */

@@ -23,6 +23,13 @@ export interface ConsumerPoolOptions {
   maxEndToEndUs: number;
   /** Client errors seen by consumers, by code (rare). */
   onErrors?: (errors: Record<string, number>) => void;
+  /** A message consumed this long after its intended send time is late; gaps open this long are judged. */
+  lateAfterMs: number;
+  /** Integrity findings of the consumers: counts since the last report, and stale gaps. */
+  onIntegrity?: (
+    counts: { duplicated: number; outOfOrder: number; late: number },
+    gaps: ConsumerReport['staleGaps'],
+  ) => void;
   /** A consumer process died after start-up and is being started again (after a backoff). */
   onRestart?: (reason: string, attempt: number) => void;
 }
@@ -80,6 +87,7 @@ export class ConsumerPool {
       reportIntervalMs: this.o.reportIntervalMs ?? 500,
       connectTimeoutMs: this.o.connectTimeoutMs ?? 15_000,
       maxEndToEndUs: this.o.maxEndToEndUs,
+      lateAfterMs: this.o.lateAfterMs,
     };
     // --enable-source-maps keeps stack traces readable; no other flags of ours leak into the child.
     const child = fork(ENTRY, [], {
@@ -163,6 +171,12 @@ export class ConsumerPool {
     this.o.stats.addReceived(messages, bytes);
     this.o.stats.endToEnd.addEncoded(report.endToEnd);
     handle.assigned = report.assigned;
+    if (report.duplicated + report.outOfOrder + report.late > 0 || report.staleGaps.length > 0) {
+      this.o.onIntegrity?.(
+        { duplicated: report.duplicated, outOfOrder: report.outOfOrder, late: report.late },
+        report.staleGaps,
+      );
+    }
     if (Object.keys(report.errors).length > 0) this.o.onErrors?.(report.errors);
     if (report.flushId !== undefined) {
       const waiter = this.flushWaiters.get(report.flushId);
@@ -185,7 +199,7 @@ export class ConsumerPool {
   }
 
   /** Asks every thread for a report now and waits for them (at most `timeoutMs`). */
-  flush(timeoutMs = 5_000): Promise<void> {
+  flush(timeoutMs = 5_000, allGaps = false): Promise<void> {
     const live = this.threads.filter((t) => t.alive && t.child.connected);
     if (live.length === 0) return Promise.resolve();
     const id = this.nextFlushId++;
@@ -201,7 +215,7 @@ export class ConsumerPool {
           resolve();
         },
       });
-      for (const t of live) t.child.send({ type: 'flush', id } satisfies ToConsumerThread);
+      for (const t of live) t.child.send({ type: 'flush', id, allGaps } satisfies ToConsumerThread);
     });
   }
 

@@ -10,6 +10,7 @@
 import type { ConsumedMessage, Consumer } from '../driver/driver.js';
 import { KafkaDriver } from '../driver/kafka/kafka-driver.js';
 import { isSoakbenchError } from '../errors.js';
+import { SequenceChecker } from '../integrity/sequence-checker.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
 import { LatencyRecorder } from '../stats/latency-recorder.js';
 import type {
@@ -18,7 +19,7 @@ import type {
   FromConsumerThread,
   ToConsumerThread,
 } from './consumer-protocol.js';
-import { hasPrefix, readIntendedWallUs } from './message-codec.js';
+import { hasPrefix, readIntendedWallUs, readProducerId, readRunId, readSequence } from './message-codec.js';
 
 const post = (message: FromConsumerThread): void => {
   if (process.connected) process.send!(message);
@@ -28,12 +29,35 @@ let received: number[] = [];
 let bytes: number[] = [];
 let assigned: number[] = [];
 let untimed = 0;
+let late = 0;
+/** One checker per consumer: each consumer owns its partitions of its group. */
+const checkers: {
+  subscription: number;
+  checker: SequenceChecker;
+  reported: { duplicated: number; outOfOrder: number };
+}[] = [];
 let errors: Record<string, number> = {};
 let endToEnd: LatencyRecorder;
 const consumers: Consumer[] = [];
 
-function report(flushId?: number): void {
+function report(flushId?: number, allGaps = false): void {
+  const nowMs = performance.timeOrigin + performance.now();
+  let duplicated = 0;
+  let outOfOrder = 0;
+  const staleGaps: ConsumerReport['staleGaps'] = [];
+  for (const c of checkers) {
+    duplicated += c.checker.counts.duplicated - c.reported.duplicated;
+    outOfOrder += c.checker.counts.outOfOrder - c.reported.outOfOrder;
+    c.reported.duplicated = c.checker.counts.duplicated;
+    c.reported.outOfOrder = c.checker.counts.outOfOrder;
+    for (const g of c.checker.takeStale(nowMs, allGaps))
+      staleGaps.push({ ...g, subscription: c.subscription });
+  }
   const message: ConsumerReport = {
+    duplicated,
+    outOfOrder,
+    late,
+    staleGaps,
     type: 'report',
     received: received.slice(),
     bytes: bytes.slice(),
@@ -46,20 +70,33 @@ function report(flushId?: number): void {
   received.fill(0);
   bytes.fill(0);
   untimed = 0;
+  late = 0;
   errors = {};
   post(message);
 }
 
-function handler(subscription: number): (messages: ConsumedMessage[]) => void {
+function handler(
+  subscription: number,
+  checker: SequenceChecker,
+  lateAfterUs: number,
+): (messages: ConsumedMessage[]) => void {
   return (messages) => {
     // One receive time per batch: the batch reached JavaScript at once.
     const nowWallUs = (performance.timeOrigin + performance.now()) * 1000;
+    const nowMs = nowWallUs / 1000;
     let n = 0;
     for (let i = 0; i < messages.length; i++) {
-      const value = messages[i]!.value;
+      const m = messages[i]!;
+      const value = m.value;
       n += value === null ? 0 : value.length;
-      if (hasPrefix(value)) endToEnd.record(nowWallUs - readIntendedWallUs(value));
-      else untimed++;
+      if (hasPrefix(value)) {
+        const e2e = nowWallUs - readIntendedWallUs(value);
+        endToEnd.record(e2e);
+        if (e2e > lateAfterUs) late++;
+        checker.check(m.partition, readRunId(value), readProducerId(value), readSequence(value), nowMs);
+      } else {
+        untimed++;
+      }
     }
     received[subscription]! += messages.length;
     bytes[subscription]! += n;
@@ -74,13 +111,17 @@ async function main(data: ConsumerThreadData): Promise<void> {
   endToEnd = new LatencyRecorder({ maxUs: data.maxEndToEndUs });
   const driver = new KafkaDriver(data.settings, { connectTimeoutMs: data.connectTimeoutMs });
   for (const spec of data.consumers) {
+    const checker = new SequenceChecker(data.lateAfterMs);
+    checkers.push({ subscription: spec.subscription, checker, reported: { duplicated: 0, outOfOrder: 0 } });
     const consumer = driver.consumer({
       groupId: spec.groupId,
       topics: [spec.topic],
       startAt: spec.startAt,
-      onMessages: handler(spec.subscription),
+      onMessages: handler(spec.subscription, checker, data.lateAfterMs * 1000),
       onAssignment: (kind, partitions) => {
         assigned[spec.subscription]! += kind === 'assign' ? partitions.length : -partitions.length;
+        // A partition that moved starts a new baseline: replays after a rebalance are not duplicates.
+        for (const p of partitions) checker.resetPartition(p.partition);
       },
       onError: (err) => {
         const code = isSoakbenchError(err) ? err.code : 'ERROR';
@@ -94,7 +135,7 @@ async function main(data: ConsumerThreadData): Promise<void> {
   process.removeAllListeners('message');
   process.on('message', (message: ToConsumerThread) => {
     if (message.type === 'flush') {
-      report(message.id);
+      report(message.id, message.allGaps === true);
     } else if (message.type === 'stop') {
       clearInterval(timer);
       void Promise.allSettled(consumers.map((c) => c.close(message.timeoutMs))).then(() => {

@@ -1,4 +1,5 @@
 import type { DriverSettings } from '../driver/driver.js';
+import type { ReportedGap } from '../integrity/loss-ledger.js';
 import type { EncodedLatencies } from '../stats/latency-recorder.js';
 
 /** One consumer to run in a consumer thread. */
@@ -19,10 +20,14 @@ export interface ConsumerThreadData {
   connectTimeoutMs: number;
   /** Largest end-to-end latency kept by the thread's histogram, µs. */
   maxEndToEndUs: number;
+  /** A message consumed more than this after its intended send time is late; a gap open this long is stale. */
+  lateAfterMs: number;
 }
 
 /** Main thread → consumer thread. */
-export type ToConsumerThread = { type: 'flush'; id: number } | { type: 'stop'; timeoutMs: number };
+export type ToConsumerThread =
+  /** Report now; with `allGaps`, hand over every open gap as final (the run is over and drained). */
+  { type: 'flush'; id: number; allGaps?: boolean } | { type: 'stop'; timeoutMs: number };
 
 /** Counts and latencies since the thread's previous report. */
 export interface ConsumerReport {
@@ -35,6 +40,12 @@ export interface ConsumerReport {
   endToEnd: EncodedLatencies;
   /** Partitions assigned now, per subscription index. */
   assigned: number[];
+  /** Integrity counts since the previous report, all subscriptions of the process. */
+  duplicated: number;
+  outOfOrder: number;
+  late: number;
+  /** Gaps that stayed open past the loss horizon, for the main process to judge. */
+  staleGaps: ReportedGap[];
   /** Client errors since the previous report, by name (rare). */
   errors: Record<string, number>;
   /** The flush request this report answers, if any. */

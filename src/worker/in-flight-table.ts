@@ -13,6 +13,7 @@ export class InFlightTable {
   readonly partition: Int32Array;
   readonly sequence: Float64Array;
   private readonly free: Int32Array;
+  private readonly used: Uint8Array;
   private freeCount: number;
 
   constructor(capacity: number) {
@@ -26,6 +27,7 @@ export class InFlightTable {
     this.partition = new Int32Array(capacity);
     this.sequence = new Float64Array(capacity);
     this.free = new Int32Array(capacity);
+    this.used = new Uint8Array(capacity);
     for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
     this.freeCount = capacity;
   }
@@ -42,21 +44,27 @@ export class InFlightTable {
   /** Takes a free slot; −1 when the table is full. */
   acquire(): number {
     if (this.freeCount === 0) return -1;
-    return this.free[--this.freeCount]!;
+    const slot = this.free[--this.freeCount]!;
+    this.used[slot] = 1;
+    return slot;
   }
 
   release(slot: number): void {
+    this.used[slot] = 0;
     this.free[this.freeCount++] = slot;
+  }
+
+  /** True while `slot` holds a message in flight. */
+  isUsed(slot: number): boolean {
+    return this.used[slot] === 1;
   }
 
   /** The oldest intended send time among messages in flight (Infinity when none); O(capacity), not for the hot path. */
   oldestIntendedNs(): number {
-    if (this.freeCount === this.capacity) return Number.POSITIVE_INFINITY;
-    const inUse = new Uint8Array(this.capacity).fill(1);
-    for (let i = 0; i < this.freeCount; i++) inUse[this.free[i]!] = 0;
     let oldest = Number.POSITIVE_INFINITY;
+    if (this.freeCount === this.capacity) return oldest;
     for (let i = 0; i < this.capacity; i++) {
-      if (inUse[i] === 1 && this.intendedNs[i]! < oldest) oldest = this.intendedNs[i]!;
+      if (this.used[i] === 1 && this.intendedNs[i]! < oldest) oldest = this.intendedNs[i]!;
     }
     return oldest;
   }

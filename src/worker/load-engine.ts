@@ -7,9 +7,9 @@ import { DEFAULT_MAX_END_TO_END_US } from '../stats/stats.js';
 import { createKeyDistributor } from '../workload/key-distributor.js';
 import { createPayloadSource } from '../workload/payloads.js';
 import type { Workload } from '../workload/workload.js';
-import { ConsumerPool } from './consumer-pool.js';
+import { ConsumerPool, type ConsumerPoolOptions } from './consumer-pool.js';
 import type { ConsumerSpec } from './consumer-protocol.js';
-import { type AckListener, type ProducerStream, SendLoop } from './send-loop.js';
+import { type AckListener, type FailureListener, type ProducerStream, SendLoop } from './send-loop.js';
 
 /** librdkafka's default queue.buffering.max.messages: more in flight would only fill its queue. */
 const DEFAULT_MAX_IN_FLIGHT = 100_000;
@@ -34,6 +34,12 @@ export interface LoadEngineOptions {
   /** How long to wait for every consumer group to be assigned all partitions before producing. */
   assignmentTimeoutMs?: number;
   onAck?: AckListener;
+  /** Integrity checking: the consumers' late SLA and loss horizon, and where findings go. */
+  integrity?: {
+    lateAfterMs: number;
+    onFailure: FailureListener;
+    onIntegrity: ConsumerPoolOptions['onIntegrity'];
+  };
   /** librdkafka statistics of producer client `index` (needs statisticsIntervalMs > 0). */
   onClientStats?: (index: number, stats: unknown) => void;
   /** librdkafka statistics.interval.ms for the producers; 0 or absent: off. */
@@ -114,6 +120,8 @@ export class LoadEngine {
         processes: this.o.consumerProcesses,
         connectTimeoutMs: this.o.connectTimeoutMs,
         maxEndToEndUs: DEFAULT_MAX_END_TO_END_US,
+        lateAfterMs: this.o.integrity?.lateAfterMs ?? 30_000,
+        onIntegrity: this.o.integrity?.onIntegrity,
         onErrors: (errors) => this.log('consumer errors', { errors }),
         onRestart: (reason, attempt) => {
           this.log('consumer process restarting', { reason, attempt });
@@ -160,6 +168,7 @@ export class LoadEngine {
       runId: randomInt(1, 2 ** 32 - 1),
       maxInFlight: this.o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
       onAck: this.o.onAck,
+      onFailure: this.o.integrity?.onFailure,
     });
     this.loop = loop;
     this.limiter.resume();
@@ -238,6 +247,12 @@ export class LoadEngine {
     return this.loop?.inFlight.capacity ?? 0;
   }
 
+  /** True when sequences [start, end) of producer `producerId`'s partition are still in flight in this engine's run. */
+  inFlightIn(runId: number, producerId: number, partition: number, start: number, end: number): boolean {
+    const loop = this.loop;
+    return loop !== undefined && loop.runId === runId && loop.inFlightIn(producerId, partition, start, end);
+  }
+
   get inFlight(): number {
     return this.loop?.inFlight.size ?? 0;
   }
@@ -297,6 +312,10 @@ export class LoadEngine {
           await new Promise((r) => setTimeout(r, 100));
         }
       });
+    }
+    if (drainMs > 0 && this.pool) {
+      // Drained: whatever is still missing will not arrive any more; let the consumers hand over every gap.
+      await step('final integrity report', () => this.pool!.flush(2_000, true));
     }
     await step('stop consumers', () => this.pool?.stop(10_000));
     await step('close producers', () => Promise.all(this.clients.map((c) => c.close(5_000))));

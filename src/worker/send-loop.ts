@@ -20,6 +20,8 @@ export interface ProducerStream {
 
 /** Told about every acknowledged message (the integrity checker's expected set). */
 export type AckListener = (stream: number, partition: number, sequence: number) => void;
+/** Told about every message that failed to send after it was handed to the client (rare). */
+export type FailureListener = (runId: number, stream: number, partition: number, sequence: number) => void;
 
 export interface SendLoopOptions {
   clock: Clock;
@@ -36,6 +38,7 @@ export interface SendLoopOptions {
   /** Messages sent in one turn of the event loop at most, so a catch-up burst does not block it. */
   maxBatch?: number;
   onAck?: AckListener;
+  onFailure?: FailureListener;
 }
 
 /**
@@ -112,6 +115,29 @@ export class SendLoop {
     if (this.immediate === undefined) this.immediate = setImmediate(this.tickBound);
   }
 
+  /** The run id carried in this loop's messages. */
+  get runId(): number {
+    return this.o.runId;
+  }
+
+  /** True when a message of `stream`/`partition` with a sequence in [start, end) is still in flight. O(capacity). */
+  inFlightIn(stream: number, partition: number, start: number, end: number): boolean {
+    const t = this.inFlight;
+    if (t.size === 0) return false;
+    for (let i = 0; i < t.capacity; i++) {
+      if (
+        t.stream[i] === stream &&
+        t.partition[i] === partition &&
+        t.sequence[i]! >= start &&
+        t.sequence[i]! < end &&
+        t.isUsed(i)
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The delivery report of slot `slot` (the token given to the client). */
   readonly onDelivery = (errorCode: string | null, slot: number): void => {
     const t = this.inFlight;
@@ -122,6 +148,7 @@ export class SendLoop {
       this.o.onAck?.(t.stream[slot]!, t.partition[slot]!, t.sequence[slot]!);
     } else {
       this.o.stats.recordSendError(errorCode);
+      this.o.onFailure?.(this.o.runId, t.stream[slot]!, t.partition[slot]!, t.sequence[slot]!);
     }
     t.release(slot);
   };

@@ -1,0 +1,44 @@
+import { LossLedger, type ReportedGap } from './loss-ledger.js';
+
+/** Something that can tell whether sequences of a run are still in flight (a running load engine). */
+export interface InFlightOracle {
+  inFlightIn(runId: number, producerId: number, partition: number, start: number, end: number): boolean;
+}
+
+/** The integrity counters of a run or daemon: what the consumers found plus the loss decisions. */
+export class IntegrityTracker {
+  duplicated = 0;
+  outOfOrder = 0;
+  late = 0;
+  private readonly ledger = new LossLedger();
+
+  get lost(): number {
+    return this.ledger.lost;
+  }
+
+  /** Gaps reported but not decided yet (sends still in flight). */
+  get undecided(): number {
+    return this.ledger.undecided;
+  }
+
+  readonly onFailure = (runId: number, stream: number, partition: number, sequence: number): void => {
+    this.ledger.recordFailure(runId, stream, partition, sequence);
+  };
+
+  readonly onIntegrity = (
+    counts: { duplicated: number; outOfOrder: number; late: number },
+    gaps: readonly ReportedGap[],
+  ): void => {
+    this.duplicated += counts.duplicated;
+    this.outOfOrder += counts.outOfOrder;
+    this.late += counts.late;
+    this.ledger.addGaps(gaps);
+  };
+
+  /** Decides reported gaps whose sends are all settled; call once per control interval. */
+  settle(engines: readonly (InFlightOracle | undefined)[]): number {
+    return this.ledger.settle((runId, producerId, partition, start, end) =>
+      engines.some((e) => e?.inFlightIn(runId, producerId, partition, start, end) ?? false),
+    );
+  }
+}
