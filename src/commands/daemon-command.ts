@@ -5,6 +5,7 @@ import { Daemon } from '../daemon/daemon.js';
 import { SoakbenchError } from '../errors.js';
 import { createLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
+import { refuseUnsupported } from '../workload/supported.js';
 import { loadWorkloadFile } from '../workload/workload.js';
 import { loadDriver } from './load-files.js';
 
@@ -51,6 +52,7 @@ export function prepareDaemon(
   }
   const driverFile = loadDriver(config.driver, config.kafka.bootstrapServers || undefined);
   const workload = loadWorkloadFile(config.workload);
+  refuseUnsupported(workload, config.workload);
   const log = createLogger({ level: config.log.level as LogLevel });
   for (const warning of driverFile.warnings) log.warn({ file: config.driver }, warning);
   log.info({ config: redactedConfig(config) }, 'configuration');

@@ -12,6 +12,7 @@ import { Stats } from '../stats/stats.js';
 import { VERSION } from '../version.js';
 import { LoadEngine } from '../worker/load-engine.js';
 import type { DriverFile } from '../workload/driver-file.js';
+import { refuseUnsupported } from '../workload/supported.js';
 import type { Workload } from '../workload/workload.js';
 import { driverSettings, loadDriver, loadWorkloads } from './load-files.js';
 
@@ -62,16 +63,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
 export async function runCommand(options: RunOptions): Promise<RunOutcome> {
   const driver = loadDriver(options.driverPath, options.bootstrapServers);
   const workloads = loadWorkloads(options.workloadPaths);
-  for (const w of workloads) {
-    if (w.producerRate === 0) {
-      throw Object.assign(
-        new Error('producerRate: 0 (find the highest sustainable rate) needs the adaptive controller'),
-        {
-          code: 'NOT_IMPLEMENTED',
-        },
-      );
-    }
-  }
+  workloads.forEach((w, i) => {
+    refuseUnsupported(w, options.workloadPaths[i]!);
+  });
   for (const warning of driver.warnings) options.log.warn({ file: options.driverPath }, warning);
   await enableHdrWebAssembly();
   const outcome: RunOutcome = { results: [] };
