@@ -31,8 +31,12 @@ test: build lint ## run every test against a local broker; stops it after, unles
 	SOAKBENCH_TEST_BOOTSTRAP=$(KAFKA_BOOTSTRAP) scripts/kafka.sh with-broker \
 	  bash -c "TIMEFORMAT='=== time tests: %0R s'; time node scripts/run-tests.mjs all"
 
+DEMO_PORT ?= 8080
+
 demo: build kafka-up ## start the local broker and run the daemon with the default workload (Ctrl-C stops it)
-	SOAKBENCH_BOOTSTRAP_SERVERS=$(KAFKA_BOOTSTRAP) node bin/soakbench.js daemon
+	@echo "soakbench daemon: API http://127.0.0.1:$(DEMO_PORT)/status  metrics http://127.0.0.1:$(DEMO_PORT)/metrics  (Ctrl-C stops it)"
+	@echo "  try: curl -X PUT 127.0.0.1:$(DEMO_PORT)/rate -d 5000"
+	SOAKBENCH_BOOTSTRAP_SERVERS=$(KAFKA_BOOTSTRAP) SOAKBENCH_HTTP_PORT=$(DEMO_PORT) node bin/soakbench.js daemon
 
 kafka-up: ## start the local Kafka broker (or reuse it) and wait until it answers
 	@scripts/kafka.sh up

@@ -1,6 +1,7 @@
 // The one import of convict (STYLE.md: one seam per outside system).
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import convict from 'convict';
 import { parse as parseYaml } from 'yaml';
 import { SoakbenchError } from '../errors.js';
@@ -72,6 +73,9 @@ convict.addFormats({
   },
 });
 
+/** The package's own config/ folder (dist/src/config/ is three levels below the package root). */
+const shipped = (rel: string): string => fileURLToPath(new URL(`../../../config/${rel}`, import.meta.url));
+
 const schema = {
   http: {
     host: {
@@ -111,13 +115,13 @@ const schema = {
   driver: {
     doc: 'OMB Kafka driver file',
     format: String,
-    default: 'config/drivers/kafka-local.yaml',
+    default: shipped('drivers/kafka-local.yaml'),
     env: 'SOAKBENCH_DRIVER',
   },
   workload: {
     doc: 'OMB workload file',
     format: String,
-    default: 'config/workloads/default.yaml',
+    default: shipped('workloads/default.yaml'),
     env: 'SOAKBENCH_WORKLOAD',
   },
   kafka: {
