@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Driver } from './controller-driver.js';
+
+const overloaded = { acks: 900, p99Ms: 500, inflight: 1_000, oldestInflightAgeMs: 800 };
+const stalled = { acks: 0, p99Ms: 0, inflight: 5_000, oldestInflightAgeMs: 2_000 };
+
+describe('AdaptiveController: overload, drain and guard rails', () => {
+  test('one cut per overload episode: DRAIN keeps draining, re-cuts only after drainMaxIntervals', () => {
+    const d = new Driver();
+    d.step();
+    assert.equal(d.step(overloaded).kind, 'cut');
+    const cut = d.ctrl.lastCut;
+    const during = d.steps(14, overloaded);
+    assert.deepEqual(new Set(during.map((x) => x.kind)), new Set(['drain']));
+    assert.equal(d.ctrl.lastCut, cut);
+    const recut = d.step(overloaded);
+    assert.equal(recut.kind, 'cut');
+    // min(0.9 × 810, 0.9 × 900 delivered) = 729.
+    assert.equal(d.ctrl.lastCut?.toRate, 729);
+  });
+
+  test('no queue left but acks still late: the target is cut again after two such intervals', () => {
+    const d = new Driver();
+    d.step();
+    d.step(overloaded);
+    const late = { acks: 1_000, p99Ms: 14, inflight: 2 };
+    assert.equal(d.step(late).kind, 'drain');
+    const x = d.step(late);
+    assert.equal(x.kind, 'cut');
+    assert.ok(d.ctrl.lastCut!.toRate < 810);
+  });
+
+  test('a stall (no acks) is cut without a delivery anchor, and the rate never reaches 0', () => {
+    const d = new Driver({ minRate: 10 });
+    d.steps(3);
+    const before = d.ctrl.rate;
+    const x = d.step(stalled);
+    assert.equal(x.kind, 'cut');
+    assert.equal(d.ctrl.lastCut?.toRate, 0.9 * before);
+    for (const y of d.steps(300, stalled)) {
+      assert.ok(y.rate >= 10, `rate ${y.rate} below minRate`);
+      assert.ok(Number.isFinite(y.rate));
+    }
+  });
+
+  test('cuts never go below minRate; pinned at minRate for 5 intervals → DEGRADED, then STARTUP again', () => {
+    const d = new Driver({ minRate: 100, degradedCooldownMs: 10_000 });
+    const slow = { acks: 50, p99Ms: 800, inflight: 2_000, oldestInflightAgeMs: 900 };
+    const cut = d.step(slow);
+    assert.equal(cut.kind, 'cut');
+    assert.equal(cut.rate, 100);
+    const pinned = d.steps(5, slow);
+    assert.equal(pinned.at(-1)?.state, 'DEGRADED');
+    assert.equal(pinned.at(-1)?.kind, 'degraded');
+    for (const y of d.steps(9, slow)) assert.deepEqual([y.state, y.rate], ['DEGRADED', 100]);
+    const back = d.step();
+    assert.deepEqual([back.state, back.rate], ['STARTUP', 1_000]);
+  });
+
+  test('fatal errors stop controlling (DEGRADED at minRate) until a cooldown without them', () => {
+    const d = new Driver({ minRate: 50, degradedCooldownMs: 5_000 });
+    d.step();
+    const x = d.step({ errors: { fatal: 3 } });
+    assert.deepEqual([x.state, x.kind, x.rate], ['DEGRADED', 'degraded', 50]);
+    assert.match(x.reason, /fatal/);
+    d.steps(3);
+    d.step({ errors: { fatal: 1 } }); // another one restarts the cooldown
+    const waiting = d.steps(4);
+    assert.ok(waiting.every((y) => y.state === 'DEGRADED'));
+    const back = d.step();
+    assert.equal(back.state, 'STARTUP');
+  });
+
+  test('congestion errors above maxErrorRate cut by errorBeta', () => {
+    const d = new Driver();
+    d.step();
+    const x = d.step({ acks: 1_490, errors: { congestion: 10 } });
+    assert.equal(x.kind, 'cut');
+    assert.match(x.reason, /congestion errors/);
+    assert.equal(d.ctrl.lastCut?.toRate, 0.7 * 1_500);
+  });
+
+  test('congestion errors within maxErrorRate do not cut', () => {
+    const d = new Driver();
+    d.step();
+    const x = d.step({ acks: 1_500, errors: { congestion: 1 } });
+    assert.equal(x.kind, 'grow');
+  });
+
+  test('retries above maxRetryRate count as congestion', () => {
+    const d = new Driver();
+    d.step();
+    const x = d.step({ retries: 30 });
+    assert.equal(x.kind, 'cut');
+    assert.match(x.reason, /retries/);
+  });
+
+  test('topology errors freeze increases for topologyFreezeMs without cutting', () => {
+    const d = new Driver({ topologyFreezeMs: 5_000 });
+    d.step();
+    const frozen = [d.step({ errors: { topology: 4 } }), ...d.steps(4)];
+    assert.ok(frozen.every((x) => x.kind === 'freeze' && x.rate === 1_500));
+    assert.equal(d.ctrl.lastCut, undefined);
+    assert.equal(d.step().kind, 'grow');
+  });
+
+  test('broker throttle time for 2 intervals: hold just under the delivered rate, no increase while throttled', () => {
+    const d = new Driver({ maxRate: 2_000 });
+    d.steps(3);
+    assert.equal(d.ctrl.state, 'HOLD');
+    const throttled = { acks: 1_900, throttleTimeMs: 50 };
+    assert.equal(d.step(throttled).kind, 'freeze');
+    const x = d.step(throttled);
+    assert.equal(x.kind, 'cap');
+    assert.equal(x.rate, 0.97 * 1_900);
+    for (const y of d.steps(10, throttled)) assert.ok(y.rate <= x.rate);
+  });
+});
+
+describe('AdaptiveController: generator saturation', () => {
+  test('a generator behind its schedule is capped at the achieved rate and flagged, never blamed on the broker', () => {
+    const d = new Driver({ maxRate: 2_000 });
+    d.steps(3);
+    // Response time includes the generator's own lateness: p99 is far over the SLO, yet no cut, no DRAIN.
+    const x = d.step({ sent: 1_800, acks: 1_800, p99Ms: 40 });
+    assert.deepEqual([x.kind, x.state, x.rate, x.generatorLimited], ['cap', 'HOLD', 1_800, true]);
+    assert.equal(d.ctrl.lastCut, undefined);
+    assert.equal(d.ctrl.status().failingRate, undefined);
+    assert.equal(d.ctrl.generatorLimited, true);
+  });
+
+  test('publish delay or event-loop delay over their bounds flag the generator', () => {
+    for (const spec of [{ publishDelayP99Ms: 50 }, { eventLoopDelayP99Ms: 200 }]) {
+      const d = new Driver({ maxRate: 2_000 });
+      d.steps(3);
+      const x = d.step({ ...spec, p99Ms: 60 });
+      assert.deepEqual([x.kind, x.generatorLimited, x.rate], ['cap', true, 2_000]);
+      assert.equal(d.ctrl.lastCut, undefined);
+    }
+  });
+
+  test('sending less because the broker backs up is not generator saturation', () => {
+    const d = new Driver({ maxRate: 2_000 });
+    d.steps(3);
+    const x = d.step({ sent: 1_500, acks: 1_000, p99Ms: 400, inflight: 3_000, oldestInflightAgeMs: 700 });
+    assert.equal(x.generatorLimited, false);
+    assert.equal(x.kind, 'cut');
+  });
+});
