@@ -1,0 +1,379 @@
+/**
+ * Long-run soak of the built daemon at a fixed rate: does memory grow, does the rate hold, does the
+ * event loop stay responsive, does the integrity checker stay at zero, and does SIGTERM end it cleanly?
+ *
+ * Runs `node bin/soakbench.js daemon` (configured through SOAKBENCH_* environment variables, as a
+ * container would be) with one topic of 8 partitions, 1 KiB messages, one subscription, producerRate =
+ * --rate, and samples every --sample-seconds: the daemon's RSS (/proc/<pid>/status VmRSS), the summed
+ * RSS of its consumer child processes (`pgrep -P <pid>`), heap used and event-loop lag p99 (prom-client's
+ * default metrics) and messages acknowledged (soakbench_messages_sent_total) from /metrics.
+ *
+ * At the end: least-squares slopes (MB per hour) of RSS and heap over the samples after the warm-up,
+ * the achieved rate per window relative to the target (min, p1, p50, p99, max), the integrity counters,
+ * the event-loop lag, and the daemon's exit code after SIGTERM.
+ *
+ * Run: npx tsc -p tsconfig.json && node dist/bench/soak.js [--minutes 30] [--rate 5000]
+ *      [--sample-seconds 10] [--warmup-minutes 2] [--bootstrap 127.0.0.1:9092] [--json FILE]
+ * Prints a markdown section for bench/RESULTS.md on stdout; progress goes to stderr.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { COMMON_OPTIONS, splitArgs } from './lib/bench-args.js';
+import { REPO_ROOT } from './lib/repo-root.js';
+import { grouped, markdownTable } from './lib/summary.js';
+
+const { values: args } = parseArgs({
+  options: {
+    ...COMMON_OPTIONS,
+    minutes: { type: 'string', default: '30' },
+    rate: { type: 'string', default: '5000' },
+    'sample-seconds': { type: 'string', default: '10' },
+    'warmup-minutes': { type: 'string', default: '2' },
+  },
+  strict: true,
+});
+
+const minutes = Number(args.minutes);
+const rate = Number(args.rate);
+const sampleMs = Number(args['sample-seconds']) * 1000;
+const warmupMs = Number(args['warmup-minutes']) * 60_000;
+for (const [name, v] of [
+  ['--minutes', minutes],
+  ['--rate', rate],
+  ['--sample-seconds', sampleMs],
+] as const) {
+  if (!Number.isFinite(v) || v <= 0) {
+    process.stderr.write(`soak: ${name} must be a positive number\n`);
+    process.exit(2);
+  }
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`[soak ${new Date().toISOString()}] ${line}\n`);
+};
+
+/** One sample of the daemon, taken every sampleMs. */
+interface Sample {
+  /** Milliseconds since the daemon became ready. */
+  tMs: number;
+  daemonRssBytes: number;
+  consumerRssBytes: number;
+  consumerProcesses: number;
+  heapUsedBytes: number;
+  eventLoopLagP99Seconds: number;
+  messagesSent: number;
+  /** Achieved msg/s since the previous sample (undefined for the first). */
+  windowRate?: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** VmRSS of a process in bytes; 0 once it is gone. */
+function rssBytes(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+async function fetchText(url: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, body: await res.text() };
+}
+
+/** Sum of every series of `name` (unlabelled or labelled) in Prometheus text; NaN when absent. */
+function metric(text: string, name: string): number {
+  let sum = Number.NaN;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const rest = line.slice(name.length);
+    if (rest[0] !== ' ' && rest[0] !== '{') continue;
+    const value = Number(rest.slice(rest.lastIndexOf(' ') + 1));
+    sum = Number.isNaN(sum) ? value : sum + value;
+  }
+  return sum;
+}
+
+/** Least-squares slope of y over x. */
+function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? Number.NaN : num / den;
+}
+
+/** Nearest-rank percentile of a sorted list. */
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const MB = 1024 * 1024;
+
+const work = await mkdtemp(join(tmpdir(), 'bench-soak-'));
+const workloadPath = join(work, 'soak.yaml');
+await writeFile(
+  workloadPath,
+  [
+    `name: soak ${rate} msg/s`,
+    'topics: 1',
+    'partitionsPerTopic: 8',
+    'messageSize: 1024',
+    'useRandomizedPayloads: true',
+    'randomBytesRatio: 0.5',
+    'randomizedPayloadPoolSize: 1000',
+    'subscriptionsPerTopic: 1',
+    'consumerPerSubscription: 1',
+    'producersPerTopic: 1',
+    `producerRate: ${rate}`,
+    'consumerBacklogSizeGB: 0',
+    'testDurationMinutes: 0',
+    'warmupDurationMinutes: 0',
+    `topicPrefix: soak-${Date.now().toString(36)}`,
+    '',
+  ].join('\n'),
+);
+const port = await freePort();
+const daemonLog = join(work, 'daemon.log');
+const startedAt = new Date();
+const loadBefore = loadavg();
+log(`daemon on port ${port}, ${grouped(rate)} msg/s for ${minutes} min; its log: ${daemonLog}`);
+
+const logStream = createWriteStream(daemonLog);
+const daemon = spawn(
+  process.execPath,
+  [...splitArgs(args['node-args']), args.bin ?? join(REPO_ROOT, 'bin/soakbench.js'), 'daemon'],
+  {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      SOAKBENCH_HTTP_PORT: String(port),
+      SOAKBENCH_WORKLOAD: workloadPath,
+      SOAKBENCH_BOOTSTRAP_SERVERS: args.bootstrap,
+      SOAKBENCH_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
+daemon.stdout.pipe(logStream);
+daemon.stderr.pipe(logStream);
+const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+  daemon.once('exit', (code, signal) => resolve({ code, signal })),
+);
+let daemonExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+void exited.then((e) => {
+  daemonExit = e;
+});
+const pid = daemon.pid!;
+const base = `http://127.0.0.1:${port}`;
+
+/** Stops the daemon with SIGTERM and waits (bounded) for its exit. */
+async function stopDaemon(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+  const t0 = Date.now();
+  if (daemonExit) return { ...daemonExit, ms: 0 };
+  daemon.kill('SIGTERM');
+  const outcome = await Promise.race([exited, sleep(90_000).then(() => undefined)]);
+  if (!outcome) {
+    log('the daemon did not exit within 90 s of SIGTERM: SIGKILL');
+    daemon.kill('SIGKILL');
+    return { ...(await exited), ms: Date.now() - t0 };
+  }
+  return { ...outcome, ms: Date.now() - t0 };
+}
+
+process.once('SIGINT', () => {
+  daemon.kill('SIGTERM');
+  process.exit(130);
+});
+
+const samples: Sample[] = [];
+let finalMetrics = '';
+let stop: { code: number | null; signal: NodeJS.Signals | null; ms: number };
+try {
+  const readyDeadline = Date.now() + 120_000;
+  for (;;) {
+    if (daemonExit) throw new Error(`the daemon exited during start-up (${JSON.stringify(daemonExit)})`);
+    const r = await fetchText(`${base}/readyz`).catch(() => undefined);
+    if (r?.status === 200) break;
+    if (Date.now() > readyDeadline) throw new Error(`not ready within 120 s: ${r?.body ?? 'no answer'}`);
+    await sleep(500);
+  }
+  const t0 = Date.now();
+  const endMs = t0 + minutes * 60_000;
+  let next = t0;
+  while (next <= endMs) {
+    await sleep(Math.max(0, next - Date.now()));
+    if (daemonExit) throw new Error(`the daemon exited during the run (${JSON.stringify(daemonExit)})`);
+    const text = (await fetchText(`${base}/metrics`)).body;
+    const tMs = Date.now() - t0;
+    const children = childPids(pid);
+    const s: Sample = {
+      tMs,
+      daemonRssBytes: rssBytes(pid),
+      consumerRssBytes: children.reduce((a, c) => a + rssBytes(c), 0),
+      consumerProcesses: children.length,
+      heapUsedBytes: metric(text, 'nodejs_heap_size_used_bytes'),
+      eventLoopLagP99Seconds: metric(text, 'nodejs_eventloop_lag_p99_seconds'),
+      messagesSent: metric(text, 'soakbench_messages_sent_total'),
+    };
+    const prev = samples[samples.length - 1];
+    if (prev) s.windowRate = ((s.messagesSent - prev.messagesSent) * 1000) / (s.tMs - prev.tMs);
+    samples.push(s);
+    finalMetrics = text;
+    if (samples.length % 6 === 1) {
+      log(
+        `t=${(tMs / 60_000).toFixed(1)} min rss=${(s.daemonRssBytes / MB).toFixed(0)} MB ` +
+          `consumers=${(s.consumerRssBytes / MB).toFixed(0)} MB (${s.consumerProcesses}) ` +
+          `heap=${(s.heapUsedBytes / MB).toFixed(0)} MB rate=${s.windowRate?.toFixed(0) ?? '-'} ` +
+          `lag99=${(s.eventLoopLagP99Seconds * 1000).toFixed(1)} ms`,
+      );
+    }
+    next += sampleMs;
+  }
+} finally {
+  stop = await stopDaemon();
+  logStream.end();
+}
+
+const steady = samples.filter((s) => s.tMs >= warmupMs);
+const hours = steady.map((s) => s.tMs / 3_600_000);
+const slopeOf = (pick: (s: Sample) => number): number => slope(hours, steady.map(pick)) / MB;
+const windows = samples
+  .filter((s) => s.windowRate !== undefined)
+  .map((s) => s.windowRate! / rate)
+  .sort((a, b) => a - b);
+const lags = samples.map((s) => s.eventLoopLagP99Seconds * 1000).sort((a, b) => a - b);
+const integrity = {
+  lost: metric(finalMetrics, 'soakbench_messages_lost_total'),
+  duplicated: metric(finalMetrics, 'soakbench_messages_duplicated_total'),
+  outOfOrder: metric(finalMetrics, 'soakbench_messages_out_of_order_total'),
+  late: metric(finalMetrics, 'soakbench_messages_late_total'),
+  sendErrors: metric(finalMetrics, 'soakbench_send_errors_total'),
+};
+const first = steady[0];
+const last = steady[steady.length - 1];
+const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
+const mb = (b: number | undefined): string => (b === undefined ? '-' : (b / MB).toFixed(1));
+
+const out: string[] = [];
+out.push(`### Soak: ${grouped(rate)} msg/s for ${minutes} min (${startedAt.toISOString()})`);
+out.push('');
+out.push(
+  `Command: \`node dist/bench/soak.js --minutes ${minutes} --rate ${rate}\` (1 topic, 8 partitions, 1 KiB, ` +
+    `1 subscription, acks=all, linger.ms=1; broker ${args.bootstrap}). Samples every ${sampleMs / 1000} s: ` +
+    `${samples.length}; slopes over the ${steady.length} after ${warmupMs / 60_000} min of warm-up. ` +
+    `Load average before: ${loadBefore.map((l) => l.toFixed(2)).join(', ')}.`,
+);
+out.push('');
+out.push(
+  markdownTable(
+    ['measure', 'after warm-up', 'at the end', 'slope (MB/h)'],
+    [
+      [
+        'daemon RSS (MB)',
+        mb(first?.daemonRssBytes),
+        mb(last?.daemonRssBytes),
+        slopeOf((s) => s.daemonRssBytes).toFixed(2),
+      ],
+      [
+        `consumer processes RSS (MB, ${last?.consumerProcesses ?? 0} processes)`,
+        mb(first?.consumerRssBytes),
+        mb(last?.consumerRssBytes),
+        slopeOf((s) => s.consumerRssBytes).toFixed(2),
+      ],
+      [
+        'daemon heap used (MB)',
+        mb(first?.heapUsedBytes),
+        mb(last?.heapUsedBytes),
+        slopeOf((s) => s.heapUsedBytes).toFixed(2),
+      ],
+    ],
+  ),
+);
+out.push('');
+out.push(
+  markdownTable(
+    ['achieved / target per window', 'min', 'p1', 'p50', 'p99', 'max'],
+    [
+      [
+        `${windows.length} windows of ${sampleMs / 1000} s`,
+        ...[0, 1, 50, 99, 100].map((p) => pct(percentile(windows, p))),
+      ],
+    ],
+  ),
+);
+out.push('');
+out.push(
+  markdownTable(
+    [
+      'lost',
+      'duplicated',
+      'out of order',
+      'late',
+      'send errors',
+      'event-loop lag p99 (median / max of windows)',
+    ],
+    [
+      [
+        String(integrity.lost),
+        String(integrity.duplicated),
+        String(integrity.outOfOrder),
+        String(integrity.late),
+        String(integrity.sendErrors),
+        `${percentile(lags, 50).toFixed(1)} ms / ${percentile(lags, 100).toFixed(1)} ms`,
+      ],
+    ],
+  ),
+);
+out.push('');
+out.push(
+  `Messages acknowledged: ${grouped(last?.messagesSent ?? 0)}. SIGTERM: exit code ${stop.code}` +
+    `${stop.signal ? ` (signal ${stop.signal})` : ''} after ${(stop.ms / 1000).toFixed(1)} s. ` +
+    `Load average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}.`,
+);
+process.stdout.write(`${out.join('\n')}\n`);
+if (args.json) {
+  await writeFile(
+    args.json,
+    JSON.stringify({ startedAt, rate, minutes, samples, integrity, stop, daemonLog }, null, 2),
+  );
+}
+process.exitCode = stop.code === 0 ? 0 : 1;
