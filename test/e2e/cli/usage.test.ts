@@ -1,0 +1,169 @@
+/**
+ * The command line itself: help on every command, usage errors with exit 2, and failures that are the
+ * world's fault (no broker) with exit 1 and one clear line, never a stack trace.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import {
+  describeOutput,
+  LOCAL_DRIVER,
+  OMB_DIR,
+  removeDir,
+  runCli,
+  smallWorkload,
+  tempDir,
+  writeWorkload,
+} from '../../helpers/cli.js';
+
+const STACK_LINE = /^\s+at .+/m;
+
+describe('soakbench: usage', () => {
+  const dir = tempDir('usage');
+  after(() => removeDir(dir));
+  const workload = writeWorkload(dir, 'fine.yaml', smallWorkload('never-created'));
+
+  for (const args of [['--help'], ['run', '--help'], ['validate', '--help'], ['help', 'run']]) {
+    test(`soakbench ${args.join(' ')}: usage on stdout, exit 0`, async () => {
+      const run = await runCli(args, 15_000);
+      assert.equal(run.code, 0, describeOutput(run.stdout, run.stderr));
+      assert.match(run.stdout, /^Usage: soakbench/m);
+    });
+  }
+
+  test('soakbench run --help lists its options', async () => {
+    const run = await runCli(['run', '--help'], 15_000);
+    for (const option of [
+      '--driver',
+      '--output-dir',
+      '--bootstrap-servers',
+      '--no-cleanup-topics',
+      '--period-seconds',
+      '--log-level',
+    ]) {
+      assert.ok(run.stdout.includes(option), `${option} in\n${run.stdout}`);
+    }
+  });
+
+  test('soakbench --version: the version, exit 0', async () => {
+    const run = await runCli(['--version'], 15_000);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /^\d+\.\d+\.\d+/);
+  });
+
+  const usageErrors: [string, string[], RegExp][] = [
+    ['run without --driver', ['run', workload], /--driver/],
+    ['run without a workload', ['run', '--driver', LOCAL_DRIVER], /workload/],
+    [
+      'run with a negative --period-seconds',
+      ['run', '--driver', LOCAL_DRIVER, '--period-seconds', '-1', workload],
+      /positive number/,
+    ],
+    [
+      'run with an unknown option',
+      ['run', '--driver', LOCAL_DRIVER, '--frobnicate', workload],
+      /--frobnicate/,
+    ],
+    [
+      'run with an unknown --log-level',
+      ['run', '--driver', LOCAL_DRIVER, '--log-level', 'loud', workload],
+      /loud/,
+    ],
+    ['an unknown command', ['frobnicate'], /frobnicate/],
+    ['no command at all', [], /Usage: soakbench/],
+    [
+      'run with a driver file that does not exist',
+      ['run', '--driver', join(dir, 'missing-driver.yaml'), workload],
+      /missing-driver\.yaml/,
+    ],
+    [
+      'run with a workload file that does not exist',
+      ['run', '--driver', LOCAL_DRIVER, join(dir, 'missing.yaml')],
+      /missing\.yaml/,
+    ],
+    [
+      'validate with a workload file that does not exist',
+      ['validate', '--driver', LOCAL_DRIVER, join(dir, 'missing.yaml')],
+      /missing\.yaml/,
+    ],
+  ];
+  for (const [what, args, message] of usageErrors) {
+    test(`${what}: exit 2 with a message, no stack trace`, async () => {
+      const run = await runCli(args, 15_000);
+      const context = describeOutput(run.stdout, run.stderr);
+      assert.equal(run.code, 2, context);
+      assert.match(`${run.stderr}${run.stdout}`, message, context);
+      assert.doesNotMatch(run.stderr, STACK_LINE, context);
+      assert.doesNotMatch(run.stdout, /Running workload/, 'nothing ran');
+    });
+  }
+});
+
+describe('soakbench run: failures', () => {
+  const dir = tempDir('failures');
+  after(() => removeDir(dir));
+
+  /** The lines of stderr that are not JSON log lines. */
+  const messageLines = (stderr: string): string[] =>
+    stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'));
+
+  test('no broker at --bootstrap-servers: exit 1 within 60 s, one clear line naming the address, no stack trace', async () => {
+    const workload = writeWorkload(dir, 'no-broker.yaml', smallWorkload('never-created'));
+    // OMB's kafka-throughput.yaml as is: its Java-only default.api.timeout.ms is warned about once.
+    const driver = join(OMB_DIR, 'driver-kafka', 'kafka-throughput.yaml');
+    const run = await runCli(
+      [
+        'run',
+        '--driver',
+        driver,
+        '--bootstrap-servers',
+        '127.0.0.1:1',
+        '--output-dir',
+        join(dir, 'out'),
+        workload,
+      ],
+      60_000,
+    );
+    const context = describeOutput(run.stdout, run.stderr);
+    assert.equal(run.code, 1, context);
+    const javaOnly = run.stderr.split('\n').filter((l) => l.includes('no librdkafka equivalent'));
+    assert.equal(javaOnly.length, 1, `one warning about Java-only keys\n${context}`);
+    assert.match(javaOnly[0]!, /default\.api\.timeout\.ms/);
+    assert.equal(
+      readdirSync(dir).includes('out') ? readdirSync(join(dir, 'out')).length : 0,
+      0,
+      'no result file',
+    );
+    const lines = messageLines(run.stderr);
+    assert.equal(lines.length, 1, `one line\n${context}`);
+    assert.match(lines[0]!, /^soakbench: /);
+    assert.doesNotMatch(run.stderr, /internal error/, context);
+    assert.doesNotMatch(run.stderr, STACK_LINE, context);
+    // A clear error says what could not be reached, so the user can fix the address.
+    assert.ok(lines[0]!.includes('127.0.0.1:1'), `the error names the unreachable broker: ${lines[0]}`);
+  });
+
+  test('a workload this build cannot run yet (producerRate 0: find the highest rate) fails cleanly, no stack trace', async () => {
+    // If max-rate probing exists, the run gets as far as the missing broker and fails there (exit 1).
+    const workload = writeWorkload(dir, 'max-rate.yaml', smallWorkload('never-created', { producerRate: 0 }));
+    const run = await runCli(
+      [
+        'run',
+        '--driver',
+        LOCAL_DRIVER,
+        '--bootstrap-servers',
+        '127.0.0.1:1',
+        '--output-dir',
+        join(dir, 'out'),
+        workload,
+      ],
+      60_000,
+    );
+    const context = describeOutput(run.stdout, run.stderr);
+    assert.ok(run.code === 1 || run.code === 2, context);
+    assert.doesNotMatch(run.stderr, /internal error/, context);
+    assert.doesNotMatch(run.stderr, STACK_LINE, context);
+    assert.equal(messageLines(run.stderr).length, 1, `one line\n${context}`);
+  });
+});
