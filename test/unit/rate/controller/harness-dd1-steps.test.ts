@@ -1,0 +1,3 @@
+import { describeTargets } from './harness-targets.js';
+
+describeTargets('dd1-steps');

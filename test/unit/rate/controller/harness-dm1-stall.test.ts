@@ -1,0 +1,3 @@
+import { describeTargets } from './harness-targets.js';
+
+describeTargets('dm1-stall');
