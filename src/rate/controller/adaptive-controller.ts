@@ -33,12 +33,17 @@ const NS_PER_MS = 1e6;
  * reference to a sample.
  *
  * The law, in short: STARTUP grows ×1.5 per interval until an abort condition, then one cut anchored on the rate
- * the broker delivered in that interval, and DRAIN sends below delivery until the backlog is gone. HOLD probes
- * every 30 s, or at once while climbing: the candidate is the edge (highest accepted rate) plus a step that doubles
- * on each accepted probe, capped at √(edge·hiMem) while a failing rate is remembered (CUBIC's W_max). A probe is
- * accepted on a merged 3-interval window (p99w ≤ setpoint, no interval above the deadband); when the climb ends
- * the controller holds `holdMargin` below the edge. Mild misses cut ×0.95; a falling queueing delay at the held
- * rate restarts the climb (capacity grew).
+ * the broker delivered in that interval, and DRAIN sends below delivery until the backlog is gone. HOLD probes at
+ * once while climbing, else every `probeEveryMs` (30 s) while latency is flat or every `kneeProbeEveryMs` (5 min)
+ * while queueing delay is visible (there a capacity-increase detector restarts the climb instead). The candidate
+ * is the edge (highest accepted rate) plus a step that doubles on each accepted probe far below the knee, capped
+ * at √(edge·hiMem) while a failing rate is remembered (CUBIC's W_max). A probe is accepted on a merged 3-interval
+ * window (p99w ≤ setpoint, no interval above the upper deadband); when the climb ends the controller holds
+ * `holdMargin` below the edge. Mild misses cut ×0.95 (compounding while they repeat). bench/RESULTS.md has the
+ * measurements behind each departure from CONTROLLER.md.
+ *
+ * Use: `update(sample)` once per interval → `Decision`; `setMode('fixed', rate)` / `setMode('adaptive', rate?)`;
+ * `configure(partialSettings)` (PUT /controller); `status()` (GET /controller); `decisions()` (recent history).
  */
 export class AdaptiveController {
   private s: ControllerSettings;
