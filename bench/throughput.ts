@@ -42,6 +42,8 @@ const { values: args } = parseArgs({
     'batch-size': { type: 'string', default: '131072' },
     partitions: { type: 'string', default: '8' },
     'message-size': { type: 'string', default: '1024' },
+    /** More producer properties for both tools, space-separated key=value (Java names). */
+    'extra-props': { type: 'string', default: '' },
     /** soakbench's target: far above what the machine can do. */
     rate: { type: 'string', default: '1000000' },
     /** perf-test's first guess of its rate, msg/s; later rounds use its last measured rate. */
@@ -73,6 +75,8 @@ interface Measurement {
   cpuPerMillion: number;
   brokerCpuPerMillion: number;
   p99LatencyMs: number;
+  /** The busiest threads of the tool's process, CPU seconds. */
+  threads: string;
 }
 
 const log = (line: string): void => {
@@ -125,6 +129,7 @@ async function measureSoakbench(acks: ProducerSettings['acks'], round: number): 
     cpuPerMillion: (cpu / messages) * 1e6,
     brokerCpuPerMillion: (brokerCpu / messages) * 1e6,
     p99LatencyMs: result.aggregatedPublishLatency99pct,
+    threads: busiest(run.threads),
   };
 }
 
@@ -157,10 +162,20 @@ async function measurePerfTest(acks: ProducerSettings['acks'], round: number): P
       cpuPerMillion: (cpu / perf.records) * 1e6,
       brokerCpuPerMillion: (brokerCpu / perf.records) * 1e6,
       p99LatencyMs: perf.p99LatencyMs,
+      threads: busiest(perf.run.threads),
     };
   } finally {
     await deleteTopic(bootstrap, topic).catch((err) => log(`could not delete ${topic}: ${err}`));
   }
+}
+
+/** "main 20.1, rdk:broker# 6.3, …": the threads that used the most CPU, to see where the work went. */
+function busiest(threads: Map<string, number>, top = 4): string {
+  return [...threads]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, s]) => `${name} ${s.toFixed(1)}`)
+    .join(', ');
 }
 
 function settingsFor(acks: ProducerSettings['acks']): ProducerSettings {
@@ -169,6 +184,7 @@ function settingsFor(acks: ProducerSettings['acks']): ProducerSettings {
     lingerMs: Number(args['linger-ms']),
     batchSize: Number(args['batch-size']),
     compression: 'none',
+    extra: splitArgs(args['extra-props']),
   };
 }
 
@@ -274,6 +290,7 @@ const runRows = measurements.map((m) => [
   f2(m.cpuPerMillion),
   f2(m.brokerCpuPerMillion),
   m.p99LatencyMs.toFixed(0),
+  m.threads,
 ]);
 
 const cpuModel = execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], {
@@ -318,6 +335,7 @@ const out = [
       'CPU s/M',
       'broker CPU s/M',
       'p99 publish latency ms',
+      'busiest threads (CPU s)',
     ],
     runRows,
   ),

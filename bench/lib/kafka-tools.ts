@@ -13,6 +13,8 @@ export interface ProducerSettings {
   lingerMs: number;
   batchSize: number;
   compression: 'none';
+  /** More producer properties (Java names, key=value), given to both tools alike. */
+  extra?: string[];
 }
 
 /** The same settings as kafka-producer-perf-test's `--producer-props` list. */
@@ -23,6 +25,7 @@ export function perfTestProps(bootstrap: string, s: ProducerSettings): string[] 
     `linger.ms=${s.lingerMs}`,
     `batch.size=${s.batchSize}`,
     `compression.type=${s.compression}`,
+    ...(s.extra ?? []),
   ];
 }
 

@@ -29,6 +29,7 @@ export async function writeDriverFile(
     `  linger.ms=${s.lingerMs}`,
     `  batch.size=${s.batchSize}`,
     `  compression.type=${s.compression}`,
+    ...(s.extra ?? []).map((kv) => `  ${kv}`),
     'consumerConfig: |',
     '  auto.offset.reset=earliest',
     '',

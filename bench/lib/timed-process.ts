@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childPids, statCpuSeconds, threadCpuSeconds } from './thread-cpu.js';
 
 /** What one child process cost: wall time and CPU time, its waited-for descendants included. */
 export interface TimedRun {
@@ -13,6 +14,8 @@ export interface TimedRun {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /** CPU seconds per thread name of the timed command, sampled every second (last sample before it ended). */
+  threads: Map<string, number>;
 }
 
 export interface TimedRunOptions {
@@ -46,6 +49,14 @@ export async function runTimed(command: string, args: string[], options: TimedRu
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
     });
+    // /usr/bin/time's child is the command itself (the perf-test wrapper execs java in place).
+    let threads = new Map<string, number>();
+    const sampler = setInterval(() => {
+      const pid = child.pid === undefined ? undefined : childPids(child.pid)[0];
+      if (pid === undefined) return;
+      const sample = threadCpuSeconds(pid);
+      if (sample.size > 0) threads = sample;
+    }, 1_000);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -56,6 +67,7 @@ export async function runTimed(command: string, args: string[], options: TimedRu
       child.on('close', (code) => resolve(code));
     });
     clearTimeout(timer);
+    clearInterval(sampler);
     const [wall, user, sys] = parseTimeLine(await readFile(timeFile, 'utf8').catch(() => ''));
     return {
       exitCode,
@@ -65,6 +77,7 @@ export async function runTimed(command: string, args: string[], options: TimedRu
       stdout,
       stderr,
       timedOut,
+      threads,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -80,19 +93,13 @@ function parseTimeLine(text: string): [number, number, number] {
   return parts as [number, number, number];
 }
 
-/** Kernel clock ticks per second for /proc/<pid>/stat; 100 on every Linux we run on (getconf CLK_TCK). */
-const CLOCK_TICKS = 100;
-
 /**
  * user + system CPU seconds a running process has used so far (its own threads only), from
- * /proc/<pid>/stat fields 14 and 15; NaN when it cannot be read (another user's process, or gone).
+ * /proc/<pid>/stat; NaN when it cannot be read (gone, or not ours to read).
  */
 export function processCpuSeconds(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may contain spaces; fields after it start past the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return Number.NaN;
   }
