@@ -91,6 +91,8 @@ function buildProgram(setExit: (code: number) => void): Command {
         bootstrapServers: opts.bootstrapServers,
         cleanupTopics: opts.cleanupTopics,
         periodSeconds: opts.periodSeconds,
+        p99TargetMs: opts.p99TargetMs,
+        maxRate: opts.maxRate,
         signal: stopSignal(),
         print: (line) => process.stdout.write(`${line}\n`),
         log,

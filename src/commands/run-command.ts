@@ -7,13 +7,15 @@ import { formatAggregatedLine, formatPeriodLine } from '../results/console-lines
 import { ResultCollector } from '../results/result-collector.js';
 import { writeResultFile } from '../results/result-file.js';
 import type { TestResult } from '../results/test-result.js';
+import { ClientStats } from '../stats/client-stats.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
-import { Stats } from '../stats/stats.js';
+import { type PeriodStats, Stats } from '../stats/stats.js';
 import { VERSION } from '../version.js';
 import { LoadEngine } from '../worker/load-engine.js';
 import type { DriverFile } from '../workload/driver-file.js';
 import { refuseUnsupported } from '../workload/supported.js';
 import type { Workload } from '../workload/workload.js';
+import { AdaptiveRun } from './adaptive-run.js';
 import { driverSettings, loadDriver, loadWorkloads } from './load-files.js';
 
 export interface RunOptions {
@@ -27,6 +29,10 @@ export interface RunOptions {
   periodSeconds: number;
   /** Ctrl-C / SIGTERM: stop the current workload early and still write its partial result. */
   signal: AbortSignal;
+  /** producerRate 0: the p99 response-time target (ms) the controller holds (default 50). */
+  p99TargetMs?: number;
+  /** producerRate 0: the highest rate the controller may try (default 1,000,000 msg/s). */
+  maxRate?: number;
   /** A message consumed later than this after its intended send time is late (default 30 s). */
   lateAfterMs?: number;
   /** Console lines (stdout). */
@@ -89,7 +95,11 @@ async function runOne(
   const settings = driverSettings(driverFile);
   const stats = new Stats({ clock, subscriptionsPerTopic: workload.subscriptionsPerTopic });
   const integrity = new IntegrityTracker();
+  const clientStats = new ClientStats();
+  const adaptive = workload.producerRate === 0 ? new AdaptiveRun(workload, stats, clock, options) : undefined;
   const engine = new LoadEngine({
+    statisticsIntervalMs: adaptive ? 1_000 : 0,
+    onClientStats: (i, s) => clientStats.update(i, s),
     integrity: {
       lateAfterMs: options.lateAfterMs ?? 30_000,
       onFailure: integrity.onFailure,
@@ -100,7 +110,7 @@ async function runOne(
     workload,
     clock,
     stats,
-    initialRate: workload.producerRate,
+    initialRate: adaptive ? adaptive.controller.rate : workload.producerRate,
     cleanupTopics: options.cleanupTopics,
     log: (event, fields) => log.info({ workload: workload.name, ...fields }, event),
   });
@@ -115,37 +125,60 @@ async function runOne(
     soakbenchVersion: VERSION,
   });
   let partial = false;
+  let testEndNs: number | undefined;
   try {
     print(`Running workload ${workload.name} with driver ${driverFile.name}`);
-    await engine.start();
+    // Started paused: a Ctrl-C during topic creation or consumer assignment then sends nothing.
+    await engine.start({ paused: true });
     // Periods count from the first send, not from topic creation.
     stats.reset();
+    if (!signal.aborted) engine.resume();
+    adaptive?.start(engine, clientStats, (d) =>
+      log.info({ state: d.state, rate: Math.round(d.rate), reason: d.reason }, 'controller state'),
+    );
+    // With the controller, Stats' intervals are its 1-s control intervals; console periods are built from them.
+    const closePeriod = adaptive
+      ? (now: number) => adaptive.periods.close(now)
+      : (now: number) => stats.snapshotInterval(now);
     const periodMs = options.periodSeconds * 1000;
     const warmupMs = workload.warmupDurationMinutes * 60_000;
     if (warmupMs > 0) {
       print('----- Starting warm-up traffic -----');
-      await periods(warmupMs, periodMs, signal, engine, stats, clock, (p) => print(formatPeriodLine(p)));
+      await periods(warmupMs, periodMs, signal, engine, closePeriod, clock, (p) =>
+        print(formatPeriodLine(p)),
+      );
       stats.reset();
+      adaptive?.periods.close(clock.nowNs());
     }
     if (!signal.aborted) {
       print('----- Starting benchmark traffic -----');
       const testMs =
         workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY;
-      await periods(testMs, periodMs, signal, engine, stats, clock, (p) => {
+      await periods(testMs, periodMs, signal, engine, closePeriod, clock, (p) => {
         print(formatPeriodLine(p));
         collector.addPeriod(p);
       });
     }
+    // The measured run ends here: flushing, draining and deleting topics below are not part of it.
+    testEndNs = clock.nowNs();
     partial = signal.aborted;
   } finally {
+    adaptive?.stop();
     // Acknowledged messages still on their way to the consumers are counted before the totals are taken.
     await engine.stop({ flushMs: 10_000, drainMs: workload.subscriptionsPerTopic > 0 ? 15_000 : 0 });
   }
   integrity.settle([engine]);
-  const cumulative = stats.cumulativeSnapshot(clock.nowNs());
+  const cumulative = stats.cumulativeSnapshot(testEndNs ?? clock.nowNs());
   print(formatAggregatedLine(cumulative));
   collector.setAggregated(cumulative);
   collector.setTotals(stats.messagesSent, stats.messagesReceived);
+  if (adaptive) {
+    const found = adaptive.controller.bestRate;
+    collector.setRateFound(found, adaptive.controller.settings.p99TargetMs);
+    print(
+      `Highest sustainable rate found: ${Math.round(found)} msg/s (p99 response time target ${adaptive.controller.settings.p99TargetMs} ms; final state ${adaptive.controller.state.toLowerCase()})`,
+    );
+  }
   collector.setIntegrity({
     lost: integrity.lost,
     duplicated: integrity.duplicated,
@@ -170,9 +203,9 @@ async function periods(
   periodMs: number,
   signal: AbortSignal,
   engine: LoadEngine,
-  stats: Stats,
+  closePeriod: (nowNs: number) => PeriodStats,
   clock: Clock,
-  onPeriod: (p: ReturnType<Stats['snapshotInterval']>) => void,
+  onPeriod: (p: PeriodStats) => void,
 ): Promise<void> {
   const endMs = Date.now() + totalMs;
   for (;;) {
@@ -180,7 +213,7 @@ async function periods(
     if (left <= 0 || signal.aborted) return;
     const slept = await sleep(Math.min(periodMs, left), signal);
     await engine.refreshConsumers(1_000);
-    onPeriod(stats.snapshotInterval(clock.nowNs()));
+    onPeriod(closePeriod(clock.nowNs()));
     if (!slept) return;
   }
 }

@@ -11,16 +11,19 @@ import { isSoakbenchError, SoakbenchError } from '../errors.js';
 import { IntegrityTracker } from '../integrity/integrity-tracker.js';
 import type { Logger } from '../log/logger.js';
 import { createDaemonRegistry, LATENCY_BUCKETS_US, type MetricsSource } from '../metrics/daemon-metrics.js';
+import { ControlSampleBuilder } from '../rate/control-sample-builder.js';
+import { AdaptiveController } from '../rate/controller/adaptive-controller.js';
+import type { Decision } from '../rate/controller/decision.js';
 import { ResultCollector } from '../results/result-collector.js';
 import type { TestResult } from '../results/test-result.js';
 import { BucketCounter } from '../stats/bucket-counter.js';
+import { ClientStats } from '../stats/client-stats.js';
 import { PeriodAggregator } from '../stats/period-aggregator.js';
 import { type PeriodStats, Stats } from '../stats/stats.js';
 import { VERSION } from '../version.js';
 import { LoadEngine } from '../worker/load-engine.js';
 import type { DriverFile } from '../workload/driver-file.js';
 import { parseWorkloadText, type Workload } from '../workload/workload.js';
-import { ClientStats } from './client-stats.js';
 
 /** OMB's console/result period. */
 const RESULT_PERIOD_MS = 10_000;
@@ -59,6 +62,9 @@ export class Daemon implements DaemonControl {
   private readonly collector: ResultCollector;
   private readonly clientStats = new ClientStats();
   private readonly integrity = new IntegrityTracker();
+  private readonly controllerImpl: AdaptiveController;
+  private readonly sampleBuilder: ControlSampleBuilder;
+  private lastDecision: Decision | undefined;
   private readonly registry;
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
   private server: Server | undefined;
@@ -112,6 +118,22 @@ export class Daemon implements DaemonControl {
     this.collector = this.newCollector();
     this.lastSampleNs = this.lastResultNs = this.lastLogNs = this.lastAckNs = now;
     this.startedAtMs = this.clock.wallMs();
+    const c = options.config.controller;
+    const adaptive = options.workload.producerRate === 0;
+    this.controllerImpl = new AdaptiveController(
+      {
+        mode: adaptive ? 'adaptive' : 'fixed',
+        fixedRate: adaptive ? 1_000 : options.workload.producerRate,
+        p99TargetMs: c.p99TargetMs,
+        maxErrorRate: c.maxErrorRate,
+        minRate: c.minRate,
+        maxRate: c.maxRate,
+        intervalMs: c.intervalMs,
+      },
+      this.clock,
+    );
+    this.targetRate = this.controllerImpl.rate;
+    this.sampleBuilder = new ControlSampleBuilder(this.stats);
     this.registry = createDaemonRegistry(this.metricsSource());
     this.loopDelay.enable();
   }
@@ -254,6 +276,7 @@ export class Daemon implements DaemonControl {
       this.lastAckNs = now;
     }
     this.saturated = this.judgeSaturation(period);
+    this.control(period);
     const lost = this.integrity.settle([this.engine, this.pending]);
     if (lost > 0) this.log.warn({ lost, totalLost: this.integrity.lost }, 'messages lost');
     if ((now - this.lastResultNs) / 1e6 >= RESULT_PERIOD_MS - 1) {
@@ -263,6 +286,42 @@ export class Daemon implements DaemonControl {
     if ((now - this.lastLogNs) / 1e6 >= this.o.config.log.statsIntervalMs - 1) {
       this.lastLogNs = now;
       this.logStats(this.logPeriods.close(now));
+    }
+  }
+
+  /** One controller decision per interval; in adaptive mode its rate becomes the target. */
+  private control(period: PeriodStats): void {
+    if (this.paused || this.state !== 'running') return;
+    const view = this.clientStats.view();
+    const sample = this.sampleBuilder.build(
+      period,
+      this.engine,
+      this.clientStats.throttleMs(),
+      view.txRetries,
+    );
+    const decision = this.controllerImpl.update(sample);
+    this.applyDecision(decision);
+  }
+
+  private applyDecision(decision: Decision): void {
+    const previous = this.lastDecision;
+    this.lastDecision = decision;
+    this.bumpDecision(decision.kind);
+    if (decision.rate !== this.targetRate) {
+      this.targetRate = decision.rate;
+      this.engine?.setRate(decision.rate);
+    }
+    if (previous === undefined || previous.state !== decision.state) {
+      this.log.info(
+        {
+          from: previous?.state,
+          to: decision.state,
+          rate: Math.round(decision.rate),
+          kind: decision.kind,
+          reason: decision.reason,
+        },
+        'controller state',
+      );
     }
   }
 
@@ -277,7 +336,7 @@ export class Daemon implements DaemonControl {
     const lateUs = p.publishDelay.p99;
     const boundUs = this.o.config.generator.saturationDelayMs * 1000;
     const nearCap = engine.inFlight >= 0.9 * engine.maxInFlight;
-    return lateUs > boundUs && !nearCap;
+    return (lateUs > boundUs && !nearCap) || this.controllerImpl.generatorLimited;
   }
 
   private logStats(p: PeriodStats): void {
@@ -377,46 +436,59 @@ export class Daemon implements DaemonControl {
 
   setRate(rate: number): Record<string, unknown> {
     const previous = this.targetRate;
-    this.targetRate = rate;
-    this.engine?.setRate(rate);
-    this.bumpDecision('fixed');
+    this.applyDecision(this.controllerImpl.setMode('fixed', rate));
     this.log.info({ previous, rate }, 'rate set');
     return { rate, previous, mode: 'fixed' };
   }
 
   controller(): Record<string, unknown> {
-    const c = this.o.config.controller;
+    const st = this.controllerImpl.status();
+    const set = st.settings;
     return {
-      mode: 'fixed',
-      state: 'fixed',
+      mode: st.mode,
+      state: st.state.toLowerCase(),
       rate: this.targetRate,
-      p99TargetMs: c.p99TargetMs,
-      maxErrorRate: c.maxErrorRate,
-      minRate: c.minRate,
-      maxRate: c.maxRate,
-      bestRate: 0,
-      lastDecisions: [],
+      p99TargetMs: set.p99TargetMs,
+      maxErrorRate: set.maxErrorRate,
+      minRate: set.minRate,
+      maxRate: set.maxRate,
+      bestRate: st.bestRate,
+      lastCut: st.lastCut
+        ? { fromRate: st.lastCut.fromRate, toRate: st.lastCut.toRate, reason: st.lastCut.reason }
+        : null,
+      generatorLimited: st.generatorLimited,
+      latencyFloorMs: st.latencyFloorMs ?? null,
+      lastDecisions: this.controllerImpl
+        .decisions()
+        .slice(-10)
+        .map((d) => ({
+          kind: d.kind,
+          state: d.state.toLowerCase(),
+          rate: Math.round(d.rate),
+          reason: d.reason,
+        })),
     };
   }
 
   updateController(patch: ControllerSettingsPatch): Record<string, unknown> {
-    if (patch.mode === 'adaptive') {
-      throw new SoakbenchError(
-        'CONFLICT',
-        'adaptive mode is not available in this version: only fixed rates (PUT /rate)',
-        {
-          field: 'mode',
-        },
-      );
-    }
-    const c = this.o.config.controller;
-    const min = patch.minRate ?? c.minRate;
-    const max = patch.maxRate ?? c.maxRate;
+    const { mode, ...settings } = patch;
+    const current = this.controllerImpl.settings;
+    const min = settings.minRate ?? current.minRate;
+    const max = settings.maxRate ?? current.maxRate;
     if (min > max) {
       throw new SoakbenchError('INVALID_ARGUMENT', `minRate (${min}) must not exceed maxRate (${max})`, {
         field: 'minRate',
       });
     }
+    // configure() validates everything and changes nothing when a value is refused.
+    this.controllerImpl.configure(settings);
+    if (mode !== undefined && mode !== this.controllerImpl.status().mode) {
+      this.applyDecision(this.controllerImpl.setMode(mode, mode === 'fixed' ? this.targetRate : undefined));
+    } else if (this.controllerImpl.rate !== this.targetRate) {
+      this.targetRate = this.controllerImpl.rate;
+      this.engine?.setRate(this.targetRate);
+    }
+    this.log.info({ ...patch }, 'controller settings changed');
     return this.controller();
   }
 
@@ -446,7 +518,10 @@ export class Daemon implements DaemonControl {
       throw new SoakbenchError('CONFLICT', `cannot swap the workload while ${this.state}`);
     this.swapping = true;
     try {
-      const next = this.newEngine(workload, workload.producerRate);
+      const next = this.newEngine(
+        workload,
+        workload.producerRate === 0 ? this.targetRate : workload.producerRate,
+      );
       try {
         await next.start();
       } catch (err) {
@@ -457,8 +532,12 @@ export class Daemon implements DaemonControl {
       const old = this.engine;
       this.engine = next;
       this.workload = workload;
-      this.targetRate = workload.producerRate;
       this.clientStats.clear();
+      this.applyDecision(
+        workload.producerRate === 0
+          ? this.controllerImpl.setMode('adaptive', this.targetRate)
+          : this.controllerImpl.setMode('fixed', workload.producerRate),
+      );
       this.log.info({ workload: workload.name, topics: next.topics }, 'workload replaced');
       await old
         ?.stop({ flushMs: 5_000 })
@@ -527,11 +606,11 @@ export class Daemon implements DaemonControl {
         }));
       },
       controller: () => ({
-        state: 'fixed',
+        state: this.controllerImpl.state.toLowerCase(),
         decisions: this.decisions,
-        lastCutRate: 0,
-        bestRate: 0,
-        p99TargetSeconds: this.o.config.controller.p99TargetMs / 1000,
+        lastCutRate: this.controllerImpl.lastCut?.fromRate ?? 0,
+        bestRate: this.controllerImpl.bestRate,
+        p99TargetSeconds: this.controllerImpl.settings.p99TargetMs / 1000,
       }),
       generatorSaturated: () => this.saturated,
       paused: () => this.paused,
@@ -570,6 +649,7 @@ export class Daemon implements DaemonControl {
     }
     this.sample();
     this.loopDelay.disable();
+    this.sampleBuilder.close();
     this.state = 'stopped';
     const totals = {
       messagesSent: this.stats.messagesSent,

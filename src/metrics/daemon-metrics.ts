@@ -35,14 +35,19 @@ export const CONTROLLER_STATES: readonly string[] = [
   'fixed',
   'degraded',
 ];
+/** The controller's decision kinds (src/rate/controller/decision.ts), pre-zeroed. */
 export const DECISION_KINDS: readonly string[] = [
+  'warmup',
   'grow',
   'hold',
   'cut',
+  'drain',
   'probe',
   'accept',
   'revert',
-  'drain',
+  'cap',
+  'freeze',
+  'degraded',
   'fixed',
 ];
 

@@ -92,6 +92,12 @@ export class ResultCollector {
     this.r.messagesLate = counts.late;
   }
 
+  /** producerRate 0: the highest rate the controller found sustainable under the p99 target. */
+  setRateFound(rate: number, p99TargetMs: number): void {
+    this.r.maxSustainableRate = rate;
+    this.r.maxSustainableRateP99TargetMs = p99TargetMs;
+  }
+
   /** A copy of the result as it stands, ready for JSON. */
   result(): TestResult {
     return structuredClone(this.r);

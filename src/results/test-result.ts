@@ -124,6 +124,9 @@ export interface TestResult {
   messagesOutOfOrder: number;
   /** Consumed later than the late SLA after their intended send time. */
   messagesLate: number;
+  /** producerRate 0 only: the highest rate (msg/s) the adaptive controller found sustainable, and its p99 target. */
+  maxSustainableRate?: number;
+  maxSustainableRateP99TargetMs?: number;
 }
 
 /** The workload and driver facts a result starts with (OMB copies them from the workload file). */

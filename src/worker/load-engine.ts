@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Admin, Driver, DriverSettings, Producer } from '../driver/driver.js';
+import { isSoakbenchError, SoakbenchError } from '../errors.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
 import type { Stats } from '../stats/stats.js';
 import { DEFAULT_MAX_END_TO_END_US } from '../stats/stats.js';
@@ -89,8 +90,27 @@ export class LoadEngine {
     this.o.log?.(event, fields);
   }
 
-  /** Creates (or finds) the topics, starts consumers, connects producers, starts sending. */
-  async start(): Promise<void> {
+  /**
+   * Creates (or finds) the topics, starts consumers, connects producers, starts sending (or, with
+   * `paused`, waits for `resume()`). A Kafka that does not answer fails with KAFKA_UNREACHABLE naming
+   * the bootstrap servers.
+   */
+  async start(options: { paused?: boolean } = {}): Promise<void> {
+    try {
+      await this.doStart(options.paused === true);
+    } catch (err) {
+      if (isSoakbenchError(err) && (err.code === 'KAFKA_TIMEOUT' || err.code === 'KAFKA_UNREACHABLE')) {
+        const servers = String(this.o.settings.admin['bootstrap.servers'] ?? '(bootstrap.servers not set)');
+        throw new SoakbenchError('KAFKA_UNREACHABLE', `Kafka at ${servers} did not answer: ${err.message}`, {
+          cause: err,
+          retriable: true,
+        });
+      }
+      throw err;
+    }
+  }
+
+  private async doStart(paused: boolean): Promise<void> {
     const { workload, driver, settings } = this.o;
     this.admin = driver.admin();
     const partitionsOf = await this.prepareTopics(this.admin);
@@ -171,7 +191,7 @@ export class LoadEngine {
       onFailure: this.o.integrity?.onFailure,
     });
     this.loop = loop;
-    this.limiter.resume();
+    if (!paused) this.limiter.resume();
     loop.start();
     this.log('producing', {
       topics: this.topics,

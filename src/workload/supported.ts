@@ -3,13 +3,6 @@ import type { Workload } from './workload.js';
 
 /** Workload features that validate (OMB files use them) but this version cannot run yet. */
 export function refuseUnsupported(w: Workload, file: string): void {
-  if (w.producerRate === 0) {
-    throw new SoakbenchError(
-      'INVALID_WORKLOAD',
-      `${file}: producerRate: 0 (find the highest sustainable rate) needs the adaptive controller, which this version does not run yet; set a fixed rate`,
-      { file, field: 'producerRate' },
-    );
-  }
   if (w.consumerBacklogSizeGB > 0) {
     throw new SoakbenchError(
       'INVALID_WORKLOAD',
