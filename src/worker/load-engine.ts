@@ -166,7 +166,10 @@ export class LoadEngine {
     const statsMs = this.o.statisticsIntervalMs ?? 0;
     const onStats = this.o.onClientStats;
     for (let i = 0; i < clientCount; i++) {
-      const overrides: Record<string, string | number> = { 'client.id': `soakbench-${this.runTag}-${i}` };
+      // A client.id from the driver file is kept as it is (broker quotas are set per client id);
+      // otherwise each client gets one that says which run it belongs to.
+      const overrides: Record<string, string | number> = {};
+      if (settings.producer['client.id'] === undefined) overrides['client.id'] = `soakbench-${this.runTag}-${i}`;
       if (statsMs > 0) overrides['statistics.interval.ms'] = statsMs;
       const client = driver.producer({
         onDelivery,
