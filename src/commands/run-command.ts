@@ -9,7 +9,7 @@ import { writeResultFile } from '../results/result-file.js';
 import type { TestResult } from '../results/test-result.js';
 import { ClientStats } from '../stats/client-stats.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
-import { type PeriodStats, Stats } from '../stats/stats.js';
+import { type CumulativeStats, type PeriodStats, Stats } from '../stats/stats.js';
 import { VERSION } from '../version.js';
 import { LoadEngine } from '../worker/load-engine.js';
 import type { DriverFile } from '../workload/driver-file.js';
@@ -126,6 +126,7 @@ async function runOne(
   });
   let partial = false;
   let testEndNs: number | undefined;
+  let measured: CumulativeStats | undefined;
   try {
     print(`Running workload ${workload.name} with driver ${driverFile.name}`);
     // Started paused: a Ctrl-C during topic creation or consumer assignment then sends nothing.
@@ -159,8 +160,10 @@ async function runOne(
         collector.addPeriod(p);
       });
     }
-    // The measured run ends here: flushing, draining and deleting topics below are not part of it.
+    // The measured run ends here: flushing, draining and deleting topics below are not part of it,
+    // neither in its length nor in its counts (acks arriving during the flush are not counted as rate).
     testEndNs = clock.nowNs();
+    measured = stats.cumulativeSnapshot(testEndNs);
     partial = signal.aborted;
   } finally {
     adaptive?.stop();
@@ -168,7 +171,7 @@ async function runOne(
     await engine.stop({ flushMs: 10_000, drainMs: workload.subscriptionsPerTopic > 0 ? 15_000 : 0 });
   }
   integrity.settle([engine]);
-  const cumulative = stats.cumulativeSnapshot(testEndNs ?? clock.nowNs());
+  const cumulative = measured ?? stats.cumulativeSnapshot(testEndNs ?? clock.nowNs());
   print(formatAggregatedLine(cumulative));
   collector.setAggregated(cumulative);
   collector.setTotals(stats.messagesSent, stats.messagesReceived);

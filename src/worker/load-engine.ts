@@ -53,6 +53,16 @@ export interface LoadEngineOptions {
   log?: (event: string, fields?: Record<string, unknown>) => void;
 }
 
+/** Messages of `messageSize` that fill one batch of `batch.size` bytes (librdkafka default 1,000,000), 1 to 1,000. */
+export function stickyMessages(
+  batchSize: string | number | boolean | undefined,
+  messageSize: number,
+): number {
+  const bytes = Number(batchSize ?? 1_000_000);
+  const n = Math.floor((Number.isFinite(bytes) && bytes > 0 ? bytes : 1_000_000) / Math.max(1, messageSize));
+  return Math.min(1_000, Math.max(1, n));
+}
+
 /** A subscription of the workload: one consumer group on one topic. */
 export interface Subscription {
   topic: string;
@@ -169,7 +179,16 @@ export class LoadEngine {
       // A client.id from the driver file is kept as it is (broker quotas are set per client id);
       // otherwise each client gets one that says which run it belongs to.
       const overrides: Record<string, string | number> = {};
-      if (settings.producer['client.id'] === undefined) overrides['client.id'] = `soakbench-${this.runTag}-${i}`;
+      if (settings.producer['client.id'] === undefined)
+        overrides['client.id'] = `soakbench-${this.runTag}-${i}`;
+      // librdkafka allows a million requests in flight per connection; the Java client 5. Java's default
+      // keeps batches fuller under load (fewer, larger requests), which is what OMB numbers assume.
+      if (
+        settings.producer['max.in.flight.requests.per.connection'] === undefined &&
+        settings.producer['max.in.flight'] === undefined
+      ) {
+        overrides['max.in.flight.requests.per.connection'] = 5;
+      }
       if (statsMs > 0) overrides['statistics.interval.ms'] = statsMs;
       const client = driver.producer({
         onDelivery,
@@ -190,6 +209,7 @@ export class LoadEngine {
       keys: createKeyDistributor(workload.keyDistributor),
       runId: randomInt(1, 2 ** 32 - 1),
       maxInFlight: this.o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      stickyMessages: stickyMessages(settings.producer['batch.size'], workload.messageSize),
       onAck: this.o.onAck,
       onFailure: this.o.integrity?.onFailure,
     });

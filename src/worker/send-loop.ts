@@ -37,6 +37,13 @@ export interface SendLoopOptions {
   maxInFlight: number;
   /** Messages sent in one turn of the event loop at most, so a catch-up burst does not block it. */
   maxBatch?: number;
+  /**
+   * Unkeyed messages of a stream stay on one partition for this many messages, and move on at the
+   * latest at the next tick: like the Java client's sticky partitioner, which fills a batch before
+   * switching. Spreading every message over all partitions made batches tiny and cost client and
+   * broker CPU per message (bench/RESULTS.md). Default 1: plain round robin.
+   */
+  stickyMessages?: number;
   onAck?: AckListener;
   onFailure?: FailureListener;
 }
@@ -61,6 +68,9 @@ export class SendLoop {
   private readonly scratch: Buffer;
   private readonly sequences: Float64Array[];
   private readonly roundRobin: Int32Array;
+  /** Unkeyed messages left on the current partition, per stream. */
+  private readonly stickyLeft: Int32Array;
+  private readonly sticky: number;
   private readonly partitionOfKey: Map<string, number>[];
   /** Epoch µs at nowNs() = 0: turns intended monotonic times into the wall times carried in messages. */
   private readonly wallOriginUs: number;
@@ -80,6 +90,8 @@ export class SendLoop {
     this.sequences = options.streams.map((s) => new Float64Array(s.partitions));
     // Spread the streams' round-robin starting points so they do not all hit partition 0 together.
     this.roundRobin = Int32Array.from(options.streams, (s) => s.id % Math.max(1, s.partitions));
+    this.sticky = Math.max(1, Math.floor(options.stickyMessages ?? 1));
+    this.stickyLeft = new Int32Array(options.streams.length).fill(this.sticky);
     const tables = new Map<number, Map<string, number>>();
     this.partitionOfKey = options.streams.map((s) => {
       let t = tables.get(s.partitions);
@@ -159,6 +171,7 @@ export class SendLoop {
     if (!this.running) return;
     const { clock, limiter } = this.o;
     const due = limiter.due(clock.nowNs(), this.maxBatch);
+    if (due > 0 && this.sticky > 1) this.nextStickyPartitions();
     const sent = due > 0 ? this.sendDue(due) : 0;
     if (!this.running) return;
     if (sent === this.maxBatch) {
@@ -172,6 +185,16 @@ export class SendLoop {
     // otherwise poll every millisecond (also while paused, at most every 10 ms, to see a resume).
     const delay = !Number.isFinite(waitMs) ? 10 : waitMs > 2 ? Math.min(waitMs - 1, 10) : 1;
     this.timer = setTimeout(this.tickBound, delay);
+  }
+
+  /** A new tick: streams that sent on their partition since the last switch move to the next one (Java: a new batch after linger). */
+  private nextStickyPartitions(): void {
+    for (let s = 0; s < this.stickyLeft.length; s++) {
+      if (this.stickyLeft[s]! < this.sticky) {
+        this.roundRobin[s] = this.roundRobin[s]! + 1;
+        this.stickyLeft[s] = this.sticky;
+      }
+    }
   }
 
   private sendDue(due: number): number {
@@ -208,7 +231,10 @@ export class SendLoop {
       }
       limiter.nextIntendedNs();
       this.nextStream = s + 1 === streamCount ? 0 : s + 1;
-      if (key === null) this.roundRobin[s] = partition + 1;
+      if (key === null && --this.stickyLeft[s]! <= 0) {
+        this.roundRobin[s] = partition + 1;
+        this.stickyLeft[s] = this.sticky;
+      }
       if (status === SEND_OK) {
         table.intendedNs[slot] = intendedNs;
         table.sentNs[slot] = sentNs;
