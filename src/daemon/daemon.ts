@@ -204,6 +204,10 @@ export class Daemon implements DaemonControl {
         onFailure: this.integrity.onFailure,
         onIntegrity: this.integrity.onIntegrity,
       },
+      onProducerRestart: (reason) => {
+        this.restarts.producer++;
+        this.noteError(`producer client failed (${reason}); replacing it`);
+      },
       onConsumerRestart: (reason) => {
         this.restarts.consumer++;
         this.noteError(`consumer process ${reason}; restarting`);

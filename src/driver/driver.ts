@@ -82,6 +82,11 @@ export interface ProducerOptions {
   onDelivery: DeliveryHandler;
   /** Called (rarely) with client-level errors and statistics. */
   onError?: (err: Error) => void;
+  /**
+   * The client hit a fatal error (librdkafka: e.g. an idempotent producer's sequence state is lost) and
+   * cannot send any more: the owner must replace it.
+   */
+  onFatal?: (err: Error) => void;
   /** librdkafka statistics JSON, parsed, every `statistics.interval.ms` if that property is set. */
   onStats?: (stats: unknown) => void;
   /** Overrides of producer properties (e.g. a client.id). */

@@ -45,6 +45,8 @@ export interface LoadEngineOptions {
   onClientStats?: (index: number, stats: unknown) => void;
   /** librdkafka statistics.interval.ms for the producers; 0 or absent: off. */
   statisticsIntervalMs?: number;
+  /** A producer client failed fatally and is being replaced. */
+  onProducerRestart?: (reason: string) => void;
   /** A consumer process died and is being restarted. */
   onConsumerRestart?: (reason: string, attempt: number) => void;
   /** A client-level error (rare: connection loss, all brokers down …). */
@@ -88,6 +90,7 @@ export class LoadEngine {
   private streams: ProducerStream[] = [];
   private createdTopics: string[] = [];
   private stopping: Promise<void> | undefined;
+  private readonly replacing = new Set<number>();
 
   constructor(options: LoadEngineOptions) {
     this.o = options;
@@ -173,31 +176,7 @@ export class LoadEngine {
     }
     let loop: SendLoop | undefined;
     const onDelivery = (errorCode: string | null, token: number): void => loop!.onDelivery(errorCode, token);
-    const statsMs = this.o.statisticsIntervalMs ?? 0;
-    const onStats = this.o.onClientStats;
-    for (let i = 0; i < clientCount; i++) {
-      // A client.id from the driver file is kept as it is (broker quotas are set per client id);
-      // otherwise each client gets one that says which run it belongs to.
-      const overrides: Record<string, string | number> = {};
-      if (settings.producer['client.id'] === undefined)
-        overrides['client.id'] = `soakbench-${this.runTag}-${i}`;
-      // librdkafka allows a million requests in flight per connection; the Java client 5. Java's default
-      // keeps batches fuller under load (fewer, larger requests), which is what OMB numbers assume.
-      if (
-        settings.producer['max.in.flight.requests.per.connection'] === undefined &&
-        settings.producer['max.in.flight'] === undefined
-      ) {
-        overrides['max.in.flight.requests.per.connection'] = 5;
-      }
-      if (statsMs > 0) overrides['statistics.interval.ms'] = statsMs;
-      const client = driver.producer({
-        onDelivery,
-        overrides,
-        onStats: statsMs > 0 && onStats ? (stats) => onStats(i, stats) : undefined,
-        onError: this.o.onClientError,
-      });
-      this.clients.push(client);
-    }
+    for (let i = 0; i < clientCount; i++) this.clients.push(this.newClient(i, onDelivery));
     await Promise.all(this.clients.map((c) => c.connect()));
     loop = new SendLoop({
       clock: this.o.clock,
@@ -222,6 +201,64 @@ export class LoadEngine {
       producers: producerCount,
       clients: clientCount,
     });
+  }
+
+  private newClient(i: number, onDelivery: (errorCode: string | null, token: number) => void): Producer {
+    const { driver, settings } = this.o;
+    const statsMs = this.o.statisticsIntervalMs ?? 0;
+    const onStats = this.o.onClientStats;
+    // A client.id from the driver file is kept as it is (broker quotas are set per client id);
+    // otherwise each client gets one that says which run it belongs to.
+    const overrides: Record<string, string | number> = {};
+    if (settings.producer['client.id'] === undefined)
+      overrides['client.id'] = `soakbench-${this.runTag}-${i}`;
+    // librdkafka allows a million requests in flight per connection; the Java client 5. Java's default
+    // keeps batches fuller under load (fewer, larger requests), which is what OMB numbers assume.
+    if (
+      settings.producer['max.in.flight.requests.per.connection'] === undefined &&
+      settings.producer['max.in.flight'] === undefined
+    ) {
+      overrides['max.in.flight.requests.per.connection'] = 5;
+    }
+    if (statsMs > 0) overrides['statistics.interval.ms'] = statsMs;
+    return driver.producer({
+      onDelivery,
+      overrides,
+      onStats: statsMs > 0 && onStats ? (stats) => onStats(i, stats) : undefined,
+      onError: this.o.onClientError,
+      onFatal: (err) => void this.replaceClient(i, onDelivery, err),
+    });
+  }
+
+  /**
+   * A producer client hit a fatal error: a new one takes its place (the send loop reads the same
+   * array), after a backoff of 1, 2, 4 … 30 s while connecting fails. Messages the old one still held
+   * fail with its close and are counted as send errors.
+   */
+  private async replaceClient(
+    i: number,
+    onDelivery: (e: string | null, t: number) => void,
+    err: Error,
+  ): Promise<void> {
+    if (this.stopping || this.replacing.has(i)) return;
+    this.replacing.add(i);
+    this.log('producer client failed; replacing it', { client: i, error: err.message });
+    this.o.onProducerRestart?.(err.message);
+    const old = this.clients[i]!;
+    for (let attempt = 0; !this.stopping; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(30_000, 1_000 * 2 ** attempt)));
+      const next = this.newClient(i, onDelivery);
+      try {
+        await next.connect();
+        this.clients[i] = next;
+        break;
+      } catch (e) {
+        await next.close(1_000).catch(() => {});
+        this.log('producer client replacement failed; retrying', { client: i, error: (e as Error).message });
+      }
+    }
+    this.replacing.delete(i);
+    await old.close(1_000).catch(() => {});
   }
 
   private async prepareTopics(admin: Admin): Promise<Map<string, number>> {

@@ -74,9 +74,13 @@ export class KafkaProducer implements Producer {
         );
       },
     );
-    if (options.onError) {
-      const onError = options.onError;
-      this.client.on('event.error', (err) => onError(translateError(err, 'producer')));
+    if (options.onError || options.onFatal) {
+      const { onError, onFatal } = options;
+      this.client.on('event.error', (err) => {
+        const translated = translateError(err, 'producer');
+        onError?.(translated);
+        if (err.isFatal) onFatal?.(translated);
+      });
     }
     if (options.onStats) {
       const onStats = options.onStats;
