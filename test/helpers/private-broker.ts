@@ -4,7 +4,7 @@
  * broker on 127.0.0.1:9092. The jars are shared (KAFKA_LIB_DIR defaults to the repository's).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +116,18 @@ export async function startPrivateBroker(options: { startTimeoutMs?: number } = 
   const kafkaSh = (command: string, timeoutMs: number) => run(KAFKA_SH, [command], env, timeoutMs);
   const pid = async (): Promise<number> => Number((await kafkaSh('pid', 10_000)).stdout.trim());
   let frozen: number | undefined;
+  // Last resort if the test process ends without clean() (an uncaught error, process.exit): the
+  // broker runs in a session of its own (setsid) and would outlive us, holding its ports.
+  const onExit = (): void => {
+    try {
+      const p = Number(readFileSync(join(dir, 'kafka.pid'), 'utf8').trim());
+      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir)) process.kill(p, 'SIGKILL');
+    } catch {
+      // No broker of ours left.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
 
   const broker: PrivateBroker = {
     port,
@@ -145,6 +157,7 @@ export async function startPrivateBroker(options: { startTimeoutMs?: number } = 
       frozen = undefined;
     },
     async clean() {
+      process.removeListener('exit', onExit);
       if (frozen !== undefined) {
         try {
           process.kill(frozen, 'SIGCONT');
