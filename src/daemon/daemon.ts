@@ -22,6 +22,7 @@ import { PeriodAggregator } from '../stats/period-aggregator.js';
 import { type PeriodStats, Stats } from '../stats/stats.js';
 import { VERSION } from '../version.js';
 import { LoadEngine } from '../worker/load-engine.js';
+import { sweepAbandonedTopics } from '../worker/topic-sweep.js';
 import type { DriverFile } from '../workload/driver-file.js';
 import { parseWorkloadText, type Workload } from '../workload/workload.js';
 
@@ -219,7 +220,9 @@ export class Daemon implements DaemonControl {
 
   /** Starts the engine; on failure tears it down and tries again after 1, 2, 4 … 30 s. */
   private async connect(): Promise<void> {
+    let swept = !this.o.config.topics.sweepOnStart;
     while (this.state === 'connecting') {
+      if (!swept) swept = await this.sweep();
       const engine = this.newEngine(this.workload, this.targetRate);
       this.notReadyReason = this.connectAttempt === 0 ? 'connecting to Kafka' : this.notReadyReason;
       this.pending = engine;
@@ -258,6 +261,28 @@ export class Daemon implements DaemonControl {
           this.connectTimer = setTimeout(resolve, delayMs);
         });
       }
+    }
+  }
+
+  /** topics.sweepOnStart: deletes topics an earlier, killed soakbench run left; true once done. */
+  private async sweep(): Promise<boolean> {
+    const admin = new KafkaDriver(driverSettings(this.o.driverFile), {
+      connectTimeoutMs: this.o.config.kafka.connectTimeoutMs,
+      operationTimeoutMs: 15_000,
+    }).admin();
+    try {
+      const r = await sweepAbandonedTopics(
+        admin,
+        this.workload.topicPrefix,
+        this.workload.subscriptionsPerTopic,
+      );
+      this.log.info({ deleted: r.deleted, kept: r.kept }, 'swept topics of earlier runs');
+      return true;
+    } catch (err) {
+      this.log.warn({ error: (err as Error).message }, 'topic sweep failed; will try again');
+      return false;
+    } finally {
+      await admin.close();
     }
   }
 

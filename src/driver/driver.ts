@@ -53,6 +53,8 @@ export interface Admin {
   describePartitions(names: readonly string[]): Promise<Map<string, number>>;
   /** Sum over partitions of (end offset − start offset): how many messages the topic holds now. */
   countMessages(topic: string): Promise<number>;
+  /** Consumer groups with at least one member now, among `groupIds` (a live consumer). */
+  activeGroups(groupIds: readonly string[]): Promise<string[]>;
   /** End offset of each partition of a topic, indexed by partition. */
   endOffsets(topic: string): Promise<number[]>;
   close(): Promise<void>;

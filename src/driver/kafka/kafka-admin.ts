@@ -129,6 +129,15 @@ export class KafkaAdmin implements Admin {
     return out;
   }
 
+  async activeGroups(groupIds: readonly string[]): Promise<string[]> {
+    if (groupIds.length === 0) return [];
+    const result = await call<{ groups: { groupId: string; members: unknown[]; error?: unknown }[] }>(
+      `describing groups ${groupIds.join(', ')}`,
+      (cb) => this.admin.describeGroups([...groupIds], { timeout: this.timeoutMs }, cb as never),
+    );
+    return result.groups.filter((g) => !g.error && g.members.length > 0).map((g) => g.groupId);
+  }
+
   endOffsets(topic: string): Promise<number[]> {
     return this.offsets(topic, Kafka.OffsetSpec.LATEST);
   }

@@ -26,6 +26,7 @@ class FakeDriver implements Driver {
       listTopics: async () => [],
       describePartitions: async () => new Map(),
       countMessages: async () => 0,
+      activeGroups: async () => [],
       endOffsets: async () => [],
       close: async () => {},
     };
