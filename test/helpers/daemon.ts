@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { KafkaDriver } from '../../src/driver/kafka/kafka-driver.js';
 import { BOOTSTRAP, testSettings, uniqueName } from './kafka.js';
 
 /** The repository root (this file runs as dist/test/helpers/daemon.js). */
@@ -544,6 +543,8 @@ export async function topicEndOffset(bootstrap: string, topic: string, partition
 
 /** Deletes the topics whose names start with `prefix` (leftovers of a killed daemon). */
 export async function deleteTopicsWithPrefix(bootstrap: string, prefix: string): Promise<void> {
+  // Imported here: unit tests use this file's metric parser without loading the Kafka client.
+  const { KafkaDriver } = await import('../../src/driver/kafka/kafka-driver.js');
   const settings = testSettings();
   const admin = new KafkaDriver(
     { ...settings, admin: { ...settings.admin, 'bootstrap.servers': bootstrap } },
