@@ -662,7 +662,15 @@ export class Daemon implements DaemonControl {
     this.state = 'stopping';
     if (this.connectTimer) clearTimeout(this.connectTimer);
     // A start under way finishes within the client timeouts; do not wait for more than a third of the deadline.
-    await Promise.race([this.connecting?.catch(() => {}), new Promise((r) => setTimeout(r, left() / 3))]);
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.connecting?.catch(() => {}),
+      new Promise((r) => {
+        wait = setTimeout(r, left() / 3);
+      }),
+    ]);
+    // A pending timer would keep the process alive after the stop (regression: exits lingered graceMs/3).
+    clearTimeout(wait);
     await this.pending?.stop({ flushMs: 1_000 }).catch(() => {});
     if (this.sampler) clearInterval(this.sampler);
     const steps: [string, () => Promise<unknown>][] = [
