@@ -202,9 +202,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Dae
   ];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
-    // Grace 9 s unless the test says otherwise: the daemon lingers graceMs/3 after stopping
-    // (bugs-daemon.md), which at the default 30 s would add 10 s to every test.
-    env: daemonEnv({ SOAKBENCH_SHUTDOWN_GRACE_MS: '9000', ...options.env }),
+    env: daemonEnv(options.env ?? {}),
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own group, so cleanup can SIGKILL the daemon with its consumer processes; tests signal the pid.
     detached: true,

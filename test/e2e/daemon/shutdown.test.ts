@@ -82,8 +82,8 @@ describe('soakbench daemon: SIGTERM', { timeout: 180_000 }, () => {
       const exit = await within('exit after SIGTERM', d.exited, GRACE_MS + 5_000);
       assert.equal(exit.code, 0, describeDaemon(d));
       const lingerMs = exit.atMs - stoppedAt;
-      // bugs-daemon.md: Daemon.stop() races the connect promise against a timer of graceMs/3 it never
-      // clears, so the process lingers for that long after saying "stopped".
+      // Regression: Daemon.stop() raced the connect promise against a timer of graceMs/3 it never
+      // cleared, so the process lingered that long after saying "stopped" (fixed in 4ba5764).
       assert.ok(lingerMs < 2_000, `the process lived ${lingerMs} ms after logging "stopped"`);
     } finally {
       await d.dispose();
