@@ -70,7 +70,7 @@ describe('broker killed for 10 s and restarted under 1,000 msg/s, acks=all + ena
   });
 
   // Regression: the daemon logged "stopped" within 0.2 s but its process lived on for graceMs / 3
-  // (10 s by default): a start-up race timer in Daemon.stop was never cleared (bugs-faults.md).
+  // (10 s by default): a start-up race timer in Daemon.stop was never cleared (fixed in 4ba5764).
   test('SIGTERM ends the process within 5 s when nothing is in flight', (t) => {
     t.diagnostic(`SIGTERM to exit: ${outcome.stopMs} ms`);
     assert.ok(outcome.stopMs < 5_000, `exited ${outcome.stopMs} ms after SIGTERM`);
