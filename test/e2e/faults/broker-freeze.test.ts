@@ -13,11 +13,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestResult } from '../../../src/results/test-result.js';
+import { type PrivateBroker, startPrivateBroker } from '../../helpers/broker.js';
 import { removeDir, tempDir } from '../../helpers/cli.js';
 import { uniqueName } from '../../helpers/kafka.js';
-import { type PrivateBroker, startPrivateBroker } from '../../helpers/private-broker.js';
 import {
   type FaultDaemon,
+  freezeBroker,
+  killBrokerOnExit,
   metricValue,
   pauseAndSettle,
   startFaultDaemon,
@@ -39,16 +41,19 @@ interface FreezeOutcome {
 
 describe('broker frozen (SIGSTOP) for 3 s under 2,000 msg/s: no coordinated omission', () => {
   let broker: PrivateBroker;
+  let disarm: (() => void) | undefined;
   const dir = tempDir('fault-freeze');
 
   before(
     async () => {
       broker = await startPrivateBroker();
+      disarm = killBrokerOnExit(broker);
     },
     { timeout: 100_000 },
   );
   after(async () => {
     await broker?.clean();
+    disarm?.();
     removeDir(dir);
   });
 
@@ -64,12 +69,7 @@ describe('broker frozen (SIGSTOP) for 3 s under 2,000 msg/s: no coordinated omis
       });
       const d = daemon;
       await new Promise((r) => setTimeout(r, 4_000));
-      await broker.freeze();
-      try {
-        await new Promise((r) => setTimeout(r, FREEZE_MS));
-      } finally {
-        await broker.thaw();
-      }
+      await freezeBroker(broker, FREEZE_MS);
       await new Promise((r) => setTimeout(r, 4_000));
       const acked = await pauseAndSettle(d);
       // Consumers catch up, so the end-to-end histogram holds every message.

@@ -4,13 +4,16 @@
  * Everything a test asserts on is recorded here; the scenario itself asserts nothing, so one run
  * serves several named tests.
  */
+
+import { type PrivateBroker, startPrivateBroker } from '../../helpers/broker.js';
 import { removeDir, tempDir } from '../../helpers/cli.js';
 import { uniqueName } from '../../helpers/kafka.js';
-import { type PrivateBroker, startPrivateBroker } from '../../helpers/private-broker.js';
 import {
   type DaemonStatus,
+  endOffsets,
   type FaultDaemon,
   type HealthLog,
+  killBrokerOnExit,
   metricValue,
   pauseAndSettle,
   startFaultDaemon,
@@ -66,8 +69,10 @@ export async function runBrokerRestart(o: {
   let broker: PrivateBroker | undefined;
   let daemon: FaultDaemon | undefined;
   let health: HealthLog | undefined;
+  let disarm: (() => void) | undefined;
   try {
     broker = await startPrivateBroker();
+    disarm = killBrokerOnExit(broker);
     log(`private broker on ${broker.bootstrap}`);
     daemon = await startFaultDaemon({
       driver: writeDriver(dir, o.name, o.producerConfig),
@@ -84,7 +89,7 @@ export async function runBrokerRestart(o: {
     const before = await sent();
     log(`acknowledged before the crash: ${before}`);
 
-    await broker.kill();
+    await broker.kill9();
     const killedAtMs = Date.now();
     // The fault's duration, not a wait for an event.
     await new Promise((r) => setTimeout(r, o.downMs));
@@ -128,7 +133,7 @@ export async function runBrokerRestart(o: {
     const final = await d.status();
     const finalMetrics = await d.metrics();
     log('consumers and integrity settled');
-    const present = (await broker.endOffsets(topic, partitions)).reduce((a, b) => a + b, 0);
+    const present = (await endOffsets(broker.bootstrap, topic, partitions)).reduce((a, b) => a + b, 0);
     const stopStartMs = Date.now();
     const exitCode = await d.stop();
     const stopMs = Date.now() - stopStartMs;
@@ -155,6 +160,7 @@ export async function runBrokerRestart(o: {
     daemon?.cli.kill();
     await daemon?.cli.exited;
     await broker?.clean();
+    disarm?.();
     removeDir(dir);
   }
 }

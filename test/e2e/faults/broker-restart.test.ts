@@ -2,7 +2,7 @@
  * Issue 6, faults 1 and 2: the broker crashes (SIGKILL) under a running daemon, stays away 10 s and
  * comes back on its data. With acks=all and an idempotent producer, the daemon rides it out and
  * nothing is lost or duplicated: the topic holds exactly what soakbench counted as acknowledged.
- * Runs its own broker (test/helpers/private-broker.ts), so the shared one is never disturbed.
+ * Runs its own broker (test/helpers/broker.ts), so the shared one is never disturbed.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';

@@ -3,11 +3,60 @@
  * daemon` driven over HTTP, readers of /metrics, and a watcher that polls /healthz and /readyz while a
  * fault is injected.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PrivateBroker } from '../../helpers/broker.js';
 import { type CliProcess, describeOutput, startCli, writeWorkload } from '../../helpers/cli.js';
-import { freePort } from '../../helpers/private-broker.js';
+import { freePort, kcat } from '../../helpers/daemon.js';
 import { within } from '../../helpers/wait.js';
+
+/**
+ * Last resort for a test process that ends without `broker.clean()` (an uncaught error, process.exit):
+ * the broker runs in a session of its own (setsid) and would outlive the test, holding its ports.
+ * Returns the function that disarms it (call it after clean()).
+ */
+export function killBrokerOnExit(broker: PrivateBroker): () => void {
+  const onExit = (): void => {
+    try {
+      const pid = Number(readFileSync(`${broker.dir}/kafka.pid`, 'utf8').trim());
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(broker.dir)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // No broker of ours left.
+    }
+    rmSync(broker.dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
+  return () => process.removeListener('exit', onExit);
+}
+
+/**
+ * Freezes the broker (SIGSTOP: the process stays, its sockets stay open, nothing answers, as in a long
+ * GC pause or a hung disk) for `ms`, then thaws it (SIGCONT), whatever happens meanwhile.
+ */
+export async function freezeBroker(broker: PrivateBroker, ms: number): Promise<void> {
+  const pid = await broker.pid();
+  process.kill(pid, 'SIGSTOP');
+  try {
+    await new Promise((r) => setTimeout(r, ms));
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+}
+
+/** Messages in each partition of `topic` now: its end offsets (kcat -Q; a test's topic is never trimmed). */
+export async function endOffsets(bootstrap: string, topic: string, partitions: number): Promise<number[]> {
+  const specs = Array.from({ length: partitions }, (_, p) => ['-t', `${topic}:${p}:-1`]).flat();
+  // One line per partition: "<topic> [<partition>] offset <end offset>".
+  const out = await kcat(bootstrap, ['-Q', ...specs]);
+  const offsets = new Array<number>(partitions).fill(Number.NaN);
+  for (const m of out.matchAll(/^(\S+) \[(\d+)\] offset (-?\d+)$/gm)) {
+    if (m[1] === topic) offsets[Number(m[2])] = Number(m[3]);
+  }
+  if (offsets.some((o) => !Number.isInteger(o) || o < 0)) {
+    throw new Error(`kcat -Q: no end offset for every partition of ${topic}:\n${out}`);
+  }
+  return offsets;
+}
 
 /** Writes an OMB driver file whose producerConfig is exactly `producerConfig` (Java property lines). */
 export function writeDriver(dir: string, name: string, producerConfig: readonly string[]): string {
