@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { prepareDaemon, prepareRuntime } from './commands/daemon-command.js';
 import { runCommand } from './commands/run-command.js';
+import { pendingAdminRequests } from './driver/kafka/kafka-admin.js';
 import { isSoakbenchError } from './errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
 import { VERSION } from './version.js';
@@ -35,6 +36,16 @@ function reportError(err: unknown): number {
 }
 
 /**
+ * Exits 1 now. With a Kafka admin request pending, exit() would sit in the client's native teardown
+ * until the request times out (up to 15 s, measured): then the process kills itself (exit status 137)
+ * rather than make a forced exit wait.
+ */
+function forceExit(): never {
+  if (pendingAdminRequests() > 0) process.kill(process.pid, 'SIGKILL');
+  process.exit(EXIT_FAILURE);
+}
+
+/**
  * First SIGINT/SIGTERM aborts the returned signal (the command drains and stops within its deadline);
  * a second one forces exit 1 at once.
  */
@@ -43,7 +54,7 @@ function stopSignal(): AbortSignal {
   const onSignal = (name: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
       process.stderr.write(`soakbench: second ${name}: exiting now\n`);
-      process.exit(EXIT_FAILURE);
+      forceExit();
     }
     process.stderr.write(`soakbench: ${name}: stopping (send it again to force)\n`);
     controller.abort();
@@ -127,7 +138,7 @@ function buildProgram(setExit: (code: number) => void): Command {
           'shutdown took longer than the grace period: exiting',
         );
         log.flush();
-        process.exit(EXIT_FAILURE);
+        forceExit();
       }, config.shutdown.graceMs + 2_000);
       force.unref();
       await daemon.stop(config.shutdown.graceMs);

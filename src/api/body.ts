@@ -8,12 +8,9 @@ export type RawBody = unknown;
  * application/x-www-form-urlencoded text, `-d 5000` too (DESIGN.md §4: both must work as typed).
  * A body declared as JSON was already parsed (and rejected when invalid) by express.json.
  */
-export function bodyValue(body: RawBody, contentType: string | undefined): unknown {
-  if (
-    body === undefined ||
-    (typeof body === 'string' && body.trim() === '') ||
-    isEmptyObject(body, contentType)
-  ) {
+export function bodyValue(body: RawBody, noBytes: boolean): unknown {
+  // Emptiness is decided from the request, not the parsed value: express.json turns no bytes into {}.
+  if (noBytes || body === undefined || (typeof body === 'string' && body.trim() === '')) {
     throw new SoakbenchError('INVALID_ARGUMENT', 'the request body is empty', { field: '(body)' });
   }
   if (typeof body !== 'string') return body;
@@ -23,17 +20,6 @@ export function bodyValue(body: RawBody, contentType: string | undefined): unkno
   } catch {
     throw invalid('INVALID_ARGUMENT', { field: '(body)' }, 'JSON or a plain number', text);
   }
-}
-
-function isEmptyObject(body: unknown, contentType: string | undefined): boolean {
-  // express.json gives {} for an empty body only when the type says JSON and there were no bytes.
-  return (
-    contentType === undefined &&
-    body !== null &&
-    typeof body === 'object' &&
-    !Array.isArray(body) &&
-    Object.keys(body as object).length === 0
-  );
 }
 
 /** Content types accepted by endpoints that take a small JSON (or plain number) body. */

@@ -48,5 +48,13 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
         body: { error: 'unsupported_encoding', message: e.message ?? 'unsupported encoding' },
       };
   }
+  // Other body-parser failures (a body that does not decode as its content-encoding says, an aborted
+  // upload) carry a 4xx status but no type: still the client's input.
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return {
+      status: 400,
+      body: { error: 'invalid_body', message: e.message ?? 'the request body could not be read' },
+    };
+  }
   return { status: 500, body: { error: 'internal', message: 'internal error' } };
 }

@@ -27,6 +27,11 @@ function tokenMatches(given: string, expected: string): boolean {
 
 type Handler = (req: Request, res: Response) => unknown;
 
+/** True when the request carried no body bytes. */
+function noBytes(req: Request): boolean {
+  return req.get('transfer-encoding') === undefined && Number(req.get('content-length') ?? 0) === 0;
+}
+
 /** Builds the express app of DESIGN.md §4. */
 export function createHttpApi(options: HttpApiOptions): express.Express {
   const { control } = options;
@@ -123,9 +128,7 @@ export function createHttpApi(options: HttpApiOptions): express.Express {
   );
   app.put(
     '/rate',
-    ...mutating(smallTypes, (req) =>
-      control.setRate(checkRate(bodyValue(req.body, req.get('content-type')))),
-    ),
+    ...mutating(smallTypes, (req) => control.setRate(checkRate(bodyValue(req.body, noBytes(req))))),
   );
   app.get(
     '/controller',
@@ -135,7 +138,7 @@ export function createHttpApi(options: HttpApiOptions): express.Express {
     '/controller',
     ...mutating(smallTypes, (req) =>
       control.updateController(
-        check<ControllerSettingsPatch>(controllerSchema, bodyValue(req.body, req.get('content-type'))),
+        check<ControllerSettingsPatch>(controllerSchema, bodyValue(req.body, noBytes(req))),
       ),
     ),
   );

@@ -7,16 +7,12 @@ export const MAX_FIXED_RATE = 10_000_000;
 
 const ajv = new Ajv({ allErrors: false, strict: true });
 
-export const rateSchema = {
-  oneOf: [
-    { type: 'number' },
-    {
-      type: 'object',
-      properties: { rate: { type: 'number' } },
-      required: ['rate'],
-      additionalProperties: false,
-    },
-  ],
+/** The object form of a PUT /rate body (a plain number is the other form). */
+export const rateObjectSchema = {
+  type: 'object',
+  properties: { rate: { type: 'number' } },
+  required: ['rate'],
+  additionalProperties: false,
 } as const;
 
 export const controllerSchema = {
@@ -78,8 +74,21 @@ export function check<T>(schema: object, value: unknown): T {
 
 /** A rate from PUT /rate: finite, > 0, at most MAX_FIXED_RATE. */
 export function checkRate(body: unknown): number {
-  const parsed = check<number | { rate: number }>(rateSchema, body);
-  const rate = typeof parsed === 'number' ? parsed : parsed.rate;
+  // The two forms are checked separately so that an error inside {"rate": ...} names the field.
+  let rate: number;
+  if (typeof body === 'number') rate = body;
+  else if (body !== null && typeof body === 'object' && !Array.isArray(body))
+    rate = check<{ rate: number }>(rateObjectSchema, body).rate;
+  else {
+    throw new SoakbenchError(
+      'INVALID_ARGUMENT',
+      `expected a number or {"rate": N}, found ${describeValue(body)}`,
+      {
+        field: 'rate',
+        found: describeValue(body),
+      },
+    );
+  }
   if (!Number.isFinite(rate) || rate <= 0 || rate > MAX_FIXED_RATE) {
     throw new SoakbenchError(
       'INVALID_ARGUMENT',

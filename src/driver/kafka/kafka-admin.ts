@@ -8,10 +8,23 @@ import type {
 import { type IAdminClient, Kafka } from './client.js';
 import { errorNameOf, translateError } from './kafka-errors.js';
 
+let pendingRequests = 0;
+
+/**
+ * Admin requests waiting for the broker, process-wide. While one is pending, the client's native
+ * teardown at process exit waits for it (up to its timeout), so a forced exit must not rely on exit().
+ */
+export function pendingAdminRequests(): number {
+  return pendingRequests;
+}
+
 /** Runs one callback-style admin call as a promise, translating its error. */
 function call<T>(doing: string, run: (cb: (err: unknown, value: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => {
+  pendingRequests++;
+  return new Promise<T>((resolve, reject) => {
     run((err, value) => (err ? reject(translateError(err, doing)) : resolve(value)));
+  }).finally(() => {
+    pendingRequests--;
   });
 }
 

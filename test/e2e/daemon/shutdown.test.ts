@@ -104,7 +104,8 @@ describe('soakbench daemon: SIGTERM', { timeout: 180_000 }, () => {
       d.signal('SIGTERM');
       const exit = await within('exit after the second SIGTERM', d.exited, 5_000);
       assert.ok(
-        exit.code === 1 || exit.code === 0,
+        // SIGKILL: the forced exit while a Kafka admin request was pending (src/main.ts forceExit).
+        exit.code === 1 || exit.code === 0 || exit.signal === 'SIGKILL',
         `exit code ${exit.code} signal ${exit.signal}\n${describeDaemon(d)}`,
       );
       assert.ok(
@@ -153,9 +154,13 @@ describe('soakbench daemon: SIGTERM', { timeout: 180_000 }, () => {
       d.signal('SIGTERM');
       // Waits longer than the bound below, so a late exit is reported with its time, not as a hang.
       const exit = await within('exit after the second SIGTERM', d.exited, 20_000);
-      assert.equal(exit.code, 1, describeDaemon(d));
-      // bugs-daemon.md: process.exit() blocks in the Kafka client's native teardown while an admin
-      // request is pending (up to its 15 s operation timeout), so the forced exit is not immediate.
+      // process.exit() would block in the Kafka client's native teardown while an admin request is
+      // pending (up to its 15 s timeout), so then the forced exit is a SIGKILL of itself (src/main.ts
+      // forceExit); otherwise exit code 1.
+      assert.ok(
+        exit.code === 1 || exit.signal === 'SIGKILL',
+        `code ${exit.code}, signal ${exit.signal}\n${describeDaemon(d)}`,
+      );
       assert.ok(
         exit.atMs - secondMs <= 2_000,
         `exit took ${exit.atMs - secondMs} ms after the second SIGTERM`,
