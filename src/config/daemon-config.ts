@@ -291,14 +291,41 @@ export function loadDaemonConfig(options: LoadConfigOptions): Readonly<DaemonCon
     config.validate({ allowed: 'strict' });
   } catch (err) {
     if (err instanceof SoakbenchError) throw err;
-    const message = (err as Error).message
+    let message = (err as Error).message
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean)
       .join('; ');
-    throw new SoakbenchError('INVALID_CONFIG', `${where}: ${message}`, { file: options.file, cause: err });
+    // Name the environment variable too when that is where the value came from.
+    const field = /^([a-zA-Z.]+):/.exec(message)?.[1];
+    for (const [key, variable] of envNames()) {
+      if (options.env[variable] !== undefined)
+        message = message.replaceAll(`${key}:`, `${key} (${variable}):`);
+    }
+    throw new SoakbenchError('INVALID_CONFIG', `${where}: ${message}`, {
+      file: options.file,
+      field,
+      cause: err,
+    });
   }
   return Object.freeze(config.getProperties() as DaemonConfig);
+}
+
+/** Every setting's dotted key and its environment variable. */
+function envNames(): [string, string][] {
+  const out: [string, string][] = [];
+  const walk = (node: Record<string, unknown>, path: string[]): void => {
+    for (const [key, value] of Object.entries(node)) {
+      const spec = value as { env?: string; default?: unknown };
+      if (spec && typeof spec === 'object' && 'default' in spec) {
+        if (spec.env) out.push([[...path, key].join('.'), spec.env]);
+      } else {
+        walk(value as Record<string, unknown>, [...path, key]);
+      }
+    }
+  };
+  walk(schema as unknown as Record<string, unknown>, []);
+  return out;
 }
 
 /** The configuration as JSON with secrets replaced, for logs and /status. */
