@@ -5,16 +5,10 @@ import { increaseOf, maxBy, orZero, quantile, rateOf, select, sumBy } from './pr
 const BY_INSTANCE = ['instance'];
 const MSG_RATE = 'count:msg/s';
 
-/** The states soakbench_controller_state reports, in the order their numeric code is assigned. */
-export const CONTROLLER_STATES = [
-  'warmup',
-  'startup',
-  'drain',
-  'hold',
-  'probe',
-  'fixed',
-  'degraded',
-] as const;
+import { CONTROLLER_STATES } from '../metrics/metric-labels.js';
+
+export { CONTROLLER_STATES };
+
 const STATE_COLORS: Record<(typeof CONTROLLER_STATES)[number], string> = {
   warmup: 'blue',
   startup: 'purple',

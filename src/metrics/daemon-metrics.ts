@@ -1,7 +1,10 @@
 // The one import of prom-client (STYLE.md: one seam per outside system).
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { BucketCounter } from '../stats/bucket-counter.js';
+import { CONTROLLER_STATES } from './metric-labels.js';
 import { type Sample, ViewMetric } from './view-metric.js';
+
+export { CONTROLLER_STATES };
 
 /** Histogram bucket bounds in µs: 0.1 ms (loopback acks take about 1 ms) up to 300 s (librdkafka's default message.timeout.ms). */
 export const LATENCY_BUCKETS_US: readonly number[] = [
@@ -26,15 +29,6 @@ export const KNOWN_SEND_ERRORS: readonly string[] = [
   'ERR_TOPIC_AUTHORIZATION_FAILED',
 ];
 
-export const CONTROLLER_STATES: readonly string[] = [
-  'warmup',
-  'startup',
-  'drain',
-  'hold',
-  'probe',
-  'fixed',
-  'degraded',
-];
 /** The controller's decision kinds (src/rate/controller/decision.ts), pre-zeroed. */
 export const DECISION_KINDS: readonly string[] = [
   'warmup',

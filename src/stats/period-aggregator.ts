@@ -2,7 +2,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { createHistogram } from './histogram-factory.js';
 import type { LatencyRecorder } from './latency-recorder.js';
 import { type LatencySummary, summarize } from './latency-summary.js';
-import type { PeriodStats, Stats } from './stats.js';
+import { type PeriodStats, rates, type Stats, type StatsCounts } from './stats.js';
 
 type RecorderName = 'publishLatency' | 'publishDelay' | 'responseTime' | 'endToEnd';
 const RECORDERS: readonly RecorderName[] = ['publishLatency', 'publishDelay', 'responseTime', 'endToEnd'];
@@ -66,7 +66,6 @@ export class PeriodAggregator {
     const now = this.counters();
     const m = this.marks;
     const elapsedSeconds = (nowNs - this.startNs) / 1e9;
-    const per = (n: number): number => (elapsedSeconds > 0 ? n / elapsedSeconds : 0);
     const byReason: Record<string, number> = {};
     for (const [reason, n] of this.stats.sendErrorsByReason) {
       const d = n - (this.errorMarks.get(reason) ?? 0);
@@ -79,10 +78,7 @@ export class PeriodAggregator {
       return s;
     };
     const responseTime = summary('responseTime');
-    const period: PeriodStats = {
-      startNs: this.startNs,
-      endNs: nowNs,
-      elapsedSeconds,
+    const counts: StatsCounts = {
       messagesSent: now.sent - m.sent,
       bytesSent: now.bytesSent - m.bytesSent,
       sendErrors: now.errors - m.errors,
@@ -90,11 +86,13 @@ export class PeriodAggregator {
       sendAttempts: now.attempts - m.attempts,
       messagesReceived: now.received - m.received,
       bytesReceived: now.bytesReceived - m.bytesReceived,
-      publishRate: per(now.sent - m.sent),
-      publishBytesRate: per(now.bytesSent - m.bytesSent),
-      errorRate: per(now.errors - m.errors),
-      consumeRate: per(now.received - m.received),
-      consumeBytesRate: per(now.bytesReceived - m.bytesReceived),
+    };
+    const period: PeriodStats = {
+      startNs: this.startNs,
+      endNs: nowNs,
+      elapsedSeconds,
+      ...counts,
+      ...rates(counts, elapsedSeconds),
       totalMessagesSent: now.sent,
       totalMessagesReceived: now.received,
       totalSendErrors: now.errors,

@@ -256,7 +256,8 @@ export class Stats {
   }
 }
 
-function rates(c: StatsCounts, elapsedSeconds: number): StatsRates {
+/** Per-second rates of a period's counts (0 for a zero-length period: JSON cannot carry NaN). */
+export function rates(c: StatsCounts, elapsedSeconds: number): StatsRates {
   // A zero-length period has no rate; report 0 rather than NaN or Infinity (JSON cannot carry them).
   const per = (n: number): number => (elapsedSeconds > 0 ? n / elapsedSeconds : 0);
   return {

@@ -4,8 +4,7 @@
  * node process itself, and clean up (process group, leftover topics, temp dir) however the test ends.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,20 +18,9 @@ export const SOAKBENCH_BIN = join(REPO_ROOT, 'bin', 'soakbench.js');
 /** The shipped driver for the local broker; its bootstrap is overridden per daemon. */
 export const LOCAL_DRIVER = join(REPO_ROOT, 'config', 'drivers', 'kafka-local.yaml');
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it; http.port 0 is not allowed here). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port assigned'));
-      });
-    });
-  });
-}
+import { freePort } from './free-port.js';
+
+export { freePort };
 
 /**
  * A daemon workload: one 4-partition topic of 512-byte messages at `producerRate`, one subscription,
@@ -558,32 +546,9 @@ export async function deleteTopicsWithPrefix(bootstrap: string, prefix: string):
 
 // ---- processes (Linux /proc) ----
 
-/** Process ids whose parent is `pid`. */
-export function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The fields after the parenthesised command name: state, ppid, ...
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // It ended while we looked.
-    }
-  }
-  return out;
-}
+import { childPids, isAlive } from './cli.js';
 
-/** True while `pid` exists and is not a zombie. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+export { childPids, isAlive };
 
 /** Resident set size of `pid` in KiB (VmRSS of /proc/<pid>/status). */
 export function rssKiB(pid: number): number {

@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { freePort } from '../../helpers/free-port.js';
 import { repoPath } from '../../unit/deploy/repo-root.js';
 import { type Child, spawnChild, waitFor } from './child-process.js';
-import { freePort } from './free-port.js';
 
 /** Debian's Prometheus (package prometheus); the tests need 2.x or later. */
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';

@@ -1,6 +1,6 @@
+import { freePort } from '../../helpers/free-port.js';
 import { REPO_ROOT } from '../../unit/deploy/repo-root.js';
 import { type Child, spawnChild, waitFor } from './child-process.js';
-import { freePort } from './free-port.js';
 
 /** A soakbench daemon spawned from dist/ on a free loopback port. */
 export interface Daemon {
