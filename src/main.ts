@@ -91,6 +91,16 @@ function buildProgram(setExit: (code: number) => void): Command {
         .default(10)
         .argParser(positiveNumber),
     )
+    .addOption(
+      new Option('--p99-target-ms <ms>', 'producerRate 0: the p99 response time (ack − intended) to hold')
+        .default(50)
+        .argParser(positiveNumber),
+    )
+    .addOption(
+      new Option('--max-rate <msgs>', 'producerRate 0: the highest rate to try (msg/s)').argParser(
+        positiveNumber,
+      ),
+    )
     .addOption(logLevelOption('warn'))
     .argument('<workload...>', 'OMB workload files (YAML or JSON)')
     .action(async (workloads: string[], opts) => {

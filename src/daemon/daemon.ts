@@ -24,6 +24,7 @@ import { VERSION } from '../version.js';
 import { LoadEngine } from '../worker/load-engine.js';
 import { sweepAbandonedTopics } from '../worker/topic-sweep.js';
 import type { DriverFile } from '../workload/driver-file.js';
+import { refuseUnsupported } from '../workload/supported.js';
 import { parseWorkloadText, type Workload } from '../workload/workload.js';
 
 /** OMB's console/result period. */
@@ -528,15 +529,7 @@ export class Daemon implements DaemonControl {
   parseWorkload(text: string): Workload {
     const dir = this.o.workloadDir ?? process.cwd();
     const workload = parseWorkloadText(text, 'PUT /workload', { baseDir: dir });
-    if (workload.producerRate === 0) {
-      throw new SoakbenchError(
-        'CONFLICT',
-        'producerRate: 0 (find the highest rate) needs the adaptive controller, not available in this version',
-        {
-          field: 'producerRate',
-        },
-      );
-    }
+    refuseUnsupported(workload, 'PUT /workload');
     return workload;
   }
 
