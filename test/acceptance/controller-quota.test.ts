@@ -11,10 +11,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type QuotaBroker, startQuotaBroker } from '../../../bench/lib/quota-broker.js';
-import { type QuotaDaemon, startQuotaDaemon } from '../../../bench/lib/quota-daemon.js';
-import { writeDriverFile, writeWorkloadFile } from '../../../bench/lib/soakbench-cli.js';
-import { describeOutput, readOnlyResult, removeDir, runCli, tempDir } from '../../helpers/cli.js';
+import { type QuotaBroker, startQuotaBroker } from '../../bench/lib/quota-broker.js';
+import { type QuotaDaemon, startQuotaDaemon } from '../../bench/lib/quota-daemon.js';
+import { writeDriverFile, writeWorkloadFile } from '../../bench/lib/soakbench-cli.js';
+import { describeOutput, readOnlyResult, removeDir, runCli, tempDir } from '../helpers/cli.js';
 
 /** Bytes per second of produce requests each client may send. */
 const QUOTA = 2_000_000;
