@@ -67,6 +67,8 @@ export class Daemon implements DaemonControl {
   private readonly controllerImpl: AdaptiveController;
   private readonly sampleBuilder: ControlSampleBuilder;
   private lastDecision: Decision | undefined;
+  /** When the current engine started producing: control intervals that began earlier are skipped. */
+  private producingSinceNs = Number.POSITIVE_INFINITY;
   private readonly registry;
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
   private server: Server | undefined;
@@ -238,6 +240,7 @@ export class Daemon implements DaemonControl {
         if (this.paused) engine.pause();
         this.engine = engine;
         this.state = 'running';
+        this.producingSinceNs = this.clock.nowNs();
         this.lastAckNs = this.clock.nowNs();
         this.log.info({ topics: engine.topics, rate: this.targetRate }, 'running');
         return;
@@ -322,6 +325,9 @@ export class Daemon implements DaemonControl {
   /** One controller decision per interval; in adaptive mode its rate becomes the target. */
   private control(period: PeriodStats): void {
     if (this.paused || this.state !== 'running') return;
+    // An interval that began before producing started (or a swap) is partial: its send rate would read
+    // as a generator that cannot keep up.
+    if (period.startNs < this.producingSinceNs) return;
     const view = this.clientStats.view();
     const sample = this.sampleBuilder.build(
       period,
@@ -553,6 +559,7 @@ export class Daemon implements DaemonControl {
       if (this.paused) next.pause();
       const old = this.engine;
       this.engine = next;
+      this.producingSinceNs = this.clock.nowNs();
       this.workload = workload;
       this.clientStats.clear();
       this.applyDecision(
