@@ -241,6 +241,10 @@ export class Daemon implements DaemonControl {
         this.engine = engine;
         this.state = 'running';
         this.producingSinceNs = this.clock.nowNs();
+        // OMB's periods start with the traffic, not with the connection attempts before it: the time
+        // spent so far is dropped from the result periods (the lifetime counters keep everything).
+        this.resultPeriods.close(this.producingSinceNs);
+        this.lastResultNs = this.producingSinceNs;
         this.lastAckNs = this.clock.nowNs();
         this.log.info({ topics: engine.topics, rate: this.targetRate }, 'running');
         return;
