@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { SoakbenchError } from '../errors.js';
-import { bodyValue } from './body.js';
+import { bodyValue, SMALL_BODY_TYPES } from './body.js';
 import type { ControllerSettingsPatch, DaemonControl } from './daemon-control.js';
 import { toHttpError } from './error-mapper.js';
 import { openApiDocument } from './openapi.js';
@@ -82,7 +82,7 @@ export function createHttpApi(options: HttpApiOptions): express.Express {
       }
       next();
     };
-  const smallTypes = ['application/json', 'text/plain', 'application/x-www-form-urlencoded'];
+  const smallTypes = SMALL_BODY_TYPES;
   const workloadTypes = [...smallTypes, 'application/yaml', 'application/x-yaml', 'text/yaml'];
 
   const route = (handler: Handler) => async (req: Request, res: Response, next: NextFunction) => {

@@ -26,7 +26,7 @@ export function loadDriver(path: string, bootstrapServers?: string): DriverFile 
   return bootstrapServers ? withBootstrapServers(driver, bootstrapServers) : driver;
 }
 
-/** Loads every workload, collecting all files' errors before throwing the first file's. */
+/** Loads every workload before anything runs; the first bad file's problems (all of them) are thrown. */
 export function loadWorkloads(paths: readonly string[]): Workload[] {
   return paths.map((p) => loadWorkloadFile(p));
 }

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { dirname } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ControllerSettingsPatch, DaemonControl } from '../api/daemon-control.js';
 import { closeServer, createHttpApi, listen } from '../api/http-api.js';
@@ -702,11 +701,6 @@ export class Daemon implements DaemonControl {
     this.resultPeriods.destroy();
     this.logPeriods.destroy();
     return totals;
-  }
-
-  /** Where the daemon reads relative payload paths for PUT /workload. */
-  static workloadDirOf(path: string): string {
-    return dirname(path);
   }
 }
 
