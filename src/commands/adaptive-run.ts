@@ -45,7 +45,7 @@ export class AdaptiveRun {
       const period = this.stats.snapshotInterval(this.clock.nowNs());
       const view = clientStats.view();
       const decision = this.controller.update(
-        this.builder.build(period, engine, clientStats.throttleMs(), view.txRetries),
+        this.builder.build(period, engine, clientStats.takeThrottleMs(), view.txRetries),
       );
       engine.setRate(decision.rate);
       if (decision.state !== state) {

@@ -132,9 +132,9 @@ const schema = {
       env: 'SOAKBENCH_BOOTSTRAP_SERVERS',
     },
     statisticsIntervalMs: {
-      doc: 'librdkafka statistics.interval.ms for the client gauges (0: off)',
+      doc: "librdkafka statistics.interval.ms for the client gauges and the controller's broker throttle signal (0: off)",
       format: 'non-negative-int',
-      default: 5_000,
+      default: 1_000,
       env: 'SOAKBENCH_KAFKA_STATISTICS_INTERVAL_MS',
     },
     connectTimeoutMs: {

@@ -335,7 +335,7 @@ export class Daemon implements DaemonControl {
     const sample = this.sampleBuilder.build(
       period,
       this.engine,
-      this.clientStats.throttleMs(),
+      this.clientStats.takeThrottleMs(),
       view.txRetries,
     );
     const decision = this.controllerImpl.update(sample);
@@ -497,6 +497,7 @@ export class Daemon implements DaemonControl {
         : null,
       generatorLimited: st.generatorLimited,
       latencyFloorMs: st.latencyFloorMs ?? null,
+      quotaRate: st.quotaRate ?? null,
       lastDecisions: this.controllerImpl
         .decisions()
         .slice(-10)

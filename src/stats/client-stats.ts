@@ -17,21 +17,28 @@ interface RawStats {
 /** Latest statistics per producer client, combined across clients for export. */
 export class ClientStats {
   private readonly latest = new Map<number, RawStats>();
+  private throttleSinceTake = 0;
 
   update(client: number, stats: unknown): void {
-    this.latest.set(client, stats as RawStats);
+    const s = stats as RawStats;
+    this.latest.set(client, s);
+    for (const b of Object.values(s.brokers ?? {}))
+      this.throttleSinceTake = Math.max(this.throttleSinceTake, b.throttle?.max ?? 0);
   }
 
   clear(): void {
     this.latest.clear();
+    this.throttleSinceTake = 0;
   }
 
-  /** Throttle time now (ms, max over brokers and clients): a broker quota at work. */
-  throttleMs(): number {
-    let max = 0;
-    for (const s of this.latest.values()) {
-      for (const b of Object.values(s.brokers ?? {})) max = Math.max(max, b.throttle?.max ?? 0);
-    }
+  /**
+   * The highest broker throttle time (ms; a quota at work) in the statistics that arrived since the last call,
+   * over brokers and clients; 0 if none arrived. librdkafka's `throttle` is a window over one statistics
+   * interval, so a statistics object read twice would count one throttle twice: this reads each once.
+   */
+  takeThrottleMs(): number {
+    const max = this.throttleSinceTake;
+    this.throttleSinceTake = 0;
     return max;
   }
 

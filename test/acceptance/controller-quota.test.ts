@@ -33,9 +33,10 @@ const HIGH = 1.25 * CALIBRATED_RATE;
 /** An operator cap far above the quota, so that it is the quota the controller finds. */
 const MAX_RATE = 20_000;
 
+const fmt = (x: number): string => x.toFixed(2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('adaptive controller under a broker producer quota', { timeout: 300_000, concurrency: true }, () => {
+describe('adaptive controller under a broker producer quota', { timeout: 360_000, concurrency: true }, () => {
   let broker: QuotaBroker;
   let dir: string;
 
@@ -61,7 +62,7 @@ describe('adaptive controller under a broker producer quota', { timeout: 300_000
     });
   }
 
-  test('(a) soakbench run with producerRate 0 reports a rate within ±25 % of the calibrated one', async () => {
+  test('(a) soakbench run with producerRate 0 reports a rate within ±25 % of the calibrated one', async (t) => {
     const driverPath = await quotaDriver('soakbench-quota-run');
     const workloadPath = await writeWorkloadFile(dir, 'find-rate', {
       name: 'find the rate under a quota',
@@ -80,6 +81,7 @@ describe('adaptive controller under a broker producer quota', { timeout: 300_000
       const found = readOnlyResult(outputDir).result.maxSustainableRate;
       assert.equal(typeof found, 'number', 'maxSustainableRate in the result JSON');
       assert.match(out.stdout, new RegExp(`Highest sustainable rate found: ${Math.round(found!)} msg/s`));
+      t.diagnostic(`found ${Math.round(found!)} msg/s (${fmt(found! / CALIBRATED_RATE)} × calibrated)`);
       assert.ok(
         found! >= LOW && found! <= HIGH,
         `found ${Math.round(found!)} msg/s, calibrated ${CALIBRATED_RATE} (±25 %: ${Math.round(LOW)}–${Math.round(HIGH)})\n${out.stdout}`,
@@ -89,7 +91,7 @@ describe('adaptive controller under a broker producer quota', { timeout: 300_000
     }
   });
 
-  test('(b) the daemon settles within ±25 % under the quota and climbs when it is lifted', async () => {
+  test('(b) the daemon settles within ±25 % under the quota and climbs when it is lifted', async (t) => {
     const clientId = 'soakbench-quota-daemon';
     const driverPath = await quotaDriver(clientId);
     // Fixed at about half the calibrated rate until PUT /controller switches to adaptive (from the current rate).
@@ -133,15 +135,23 @@ describe('adaptive controller under a broker producer quota', { timeout: 300_000
         await sleep(1_000);
       }
       const settled = window.reduce((a, b) => a + b, 0) / window.length;
+      const settledAfterS = trace.length;
+      t.diagnostic(
+        `settled at ${Math.round(settled)} msg/s (${fmt(settled / CALIBRATED_RATE)} × calibrated), ` +
+          `in band from second ${settledAfterS - 10} of adaptive mode (warm-up 30 s)`,
+      );
 
       await broker.removeProducerQuota(clientId);
-      const climbBy = Date.now() + 120_000;
+      const climbBy = Date.now() + 150_000;
       for (;;) {
         const rate = await rateNow();
-        if (rate >= 1.5 * settled) break;
+        if (rate >= 1.5 * settled) {
+          t.diagnostic(`quota lifted: ${Math.round(rate)} msg/s after ${trace.length - settledAfterS} s`);
+          break;
+        }
         assert.ok(
           Date.now() < climbBy,
-          `quota lifted, but the rate did not reach 1.5 × ${Math.round(settled)} in 120 s${context()}`,
+          `quota lifted, but the rate did not reach 1.5 × ${Math.round(settled)} in 150 s${context()}`,
         );
         await sleep(1_000);
       }

@@ -17,6 +17,7 @@ import {
 import { fmt, type IntervalSignals, intervalSignals, latencyOver } from './interval-signals.js';
 import { LatencyBand } from './latency-band.js';
 import { mulberry32 } from './mulberry32.js';
+import { QuotaEstimator } from './quota-estimator.js';
 
 interface Outcome {
   rate: number;
@@ -25,6 +26,8 @@ interface Outcome {
 }
 
 const NS_PER_MS = 1e6;
+/** A probe accepted this far above the quota estimate, a whole quota window long, means the quota was lifted. */
+const QUOTA_LIFTED = 1.15;
 
 /**
  * The adaptive rate controller of CONTROLLER.md: pure and deterministic. Feed it one `ControlSample` per control
@@ -67,6 +70,7 @@ export class AdaptiveController {
   /** After an anchored overload cut: refine upward at once where latency shows the knee (not on a cliff). */
   private refine = false;
   private judged = 0;
+  private probeStartNs = 0;
   private window: IntervalCounts[] = [];
   private pending: IntervalCounts | undefined;
   private hiMem: RateMark | undefined;
@@ -84,7 +88,12 @@ export class AdaptiveController {
   private lastGentleCutNs = Number.NEGATIVE_INFINITY;
   private freezeUntilNs = Number.NEGATIVE_INFINITY;
   private throttleCount = 0;
-  private throttleActed = false;
+  private readonly quota: QuotaEstimator;
+  private quotaCalm = 0;
+  /** A broker quota was seen: probes are judged over a quota window from now on (quotas change, and lag). */
+  private quotaSeen = false;
+  /** The broker quota estimated from throttle time (msg/s); kept until a probe well above it is accepted. */
+  private quotaRate: number | undefined;
   private pinned = 0;
   private degradedUntilNs = 0;
   private recentAckRates: number[] = [];
@@ -95,6 +104,7 @@ export class AdaptiveController {
     this.s = resolveControllerSettings(settings);
     this.clock = clock;
     this.random = mulberry32(this.s.seed);
+    this.quota = new QuotaEstimator(this.s.quotaWindowMs);
     this.step = this.s.probeStepMin;
     this.probeWaitMs = this.nextProbeWait();
     this.r = this.clampRate(this.s.initialRate);
@@ -142,6 +152,7 @@ export class AdaptiveController {
       bestRate: this.edge,
       lastCut: this.cut,
       failingRate: this.freshHiMem(),
+      quotaRate: this.quotaRate,
       generatorLimited: this.generatorLimited,
       latencyFloorMs: this.band.seenFloorMs(),
       thresholds: this.thresholds(),
@@ -191,6 +202,7 @@ export class AdaptiveController {
     const { mode, ...rest } = overrides;
     const next = resolveControllerSettings({ ...rest, ...(mode === undefined ? {} : { mode }) }, this.s);
     this.s = { ...next, mode: this.s.mode };
+    this.quota.window = this.s.quotaWindowMs;
     this.window = [];
     this.pending = undefined;
     this.detector.resetBaseline();
@@ -205,6 +217,13 @@ export class AdaptiveController {
     const cur = countsOf(sample, this.thresholds(), this.s.intervalMs * NS_PER_MS);
     const sig = intervalSignals(sample, cur, this.r, this.s);
     this.band.learn(cur, this.s);
+    // The broker's quota window is the client's history, whatever the controller's state: observe every interval.
+    this.quota.observe(sample.acks, sample.intervalNs);
+    if (sample.throttleTimeMs > 0) {
+      const q = this.quota.throttled(sample.throttleTimeMs, sample.nowNs);
+      if (q !== undefined) this.quotaRate = q;
+      this.quotaSeen = true;
+    }
     this.recentAckRates.push(sig.ackRate);
     if (this.recentAckRates.length > this.s.judgeIntervals) this.recentAckRates.shift();
     return this.record(this.decide(sample, cur, sig), sig, sample.inflight);
@@ -225,7 +244,11 @@ export class AdaptiveController {
     }
     if (cur.topology > 0) this.freezeUntilNs = this.nowNs + this.s.topologyFreezeMs * NS_PER_MS;
     this.throttleCount = sample.throttleTimeMs > 0 ? this.throttleCount + 1 : 0;
-    if (this.throttleCount === 0) this.throttleActed = false;
+    // A quota is checked first: its delays explain the latency (and any backlog) until a window after the last
+    // throttle, and the estimate says where to hold; cutting on latency or a bursty 1-s ack rate would undershoot.
+    if (this.quotaRate !== undefined && this.quota.active(this.nowNs)) {
+      if (this.errorOverload(cur) === undefined) return this.checkPinned(this.underQuota(sig, sample));
+    }
     if (this.st === 'DRAIN') return this.checkPinned(this.whileDraining(cur, sig, sample.inflight));
 
     // Priority when signals disagree (CONTROLLER.md): fatal > congestion errors > self-saturation > latency.
@@ -235,8 +258,6 @@ export class AdaptiveController {
     if (sig.generatorLimited) return this.capAtGenerator(sig);
     const late = this.latencyOverload(g, sig);
     if (late !== undefined) return this.overload(late.why, late.severe, false, sig, sample.inflight);
-    if (this.throttleCount >= this.s.throttleIntervals && !this.throttleActed)
-      return this.atQuota(sig, sample);
     if (g.acks < this.s.minSamples && g.intervals < this.s.maxMergeIntervals) {
       this.pending = g;
       return {
@@ -346,6 +367,7 @@ export class AdaptiveController {
     this.candidate = cand;
     this.candidateCapped = cand < uncapped;
     this.judged = 0;
+    this.probeStartNs = this.nowNs;
     this.window = [];
     this.st = 'PROBE';
     const capped = hi !== undefined && this.candidateCapped ? ` (≤ √(edge·${fmt(hi.rate)}))` : '';
@@ -365,16 +387,33 @@ export class AdaptiveController {
     this.pushWindow(g);
     this.judged += 1;
     const t = this.thresholds();
-    // Far below the knee a queue settles within an interval: one quiet evaluation judges a climb step.
+    // Far below the knee a queue settles within an interval: one quiet evaluation judges a climb step. Under a
+    // known quota it does not: the broker may throttle up to a quota window after the rate rose.
     const quick =
-      this.quickJudge && this.window.every((c) => !p99Above(c.overClimb, c.acks) && c.congestion === 0);
-    if (this.judged < this.s.judgeIntervals && !quick)
-      return { rate: this.r, kind: 'hold', reason: `judging probe ${this.judged}/${this.s.judgeIntervals}` };
+      !this.quotaSeen &&
+      this.quickJudge &&
+      this.window.every((c) => !p99Above(c.overClimb, c.acks) && c.congestion === 0);
+    const need = this.s.judgeIntervals;
+    // Once a quota was seen, a probe also lasts a quota window and an interval: enforcement lags by a window.
+    const quotaWaitMs = this.quotaSeen ? this.s.quotaWindowMs + this.s.intervalMs : 0;
+    const ranMs = (this.nowNs - this.probeStartNs) / NS_PER_MS;
+    if ((this.judged < need || ranMs < quotaWaitMs) && !quick) {
+      const more =
+        ranMs < quotaWaitMs ? `, quota window ${fmt(ranMs / 1000)}/${fmt(quotaWaitMs / 1000)} s` : '';
+      return { rate: this.r, kind: 'hold', reason: `judging probe ${this.judged}/${need}${more}` };
+    }
     const w = mergeAll(this.window)!;
     const everyInterval = this.window.every((c) => !p99Above(c.overHigh, c.acks));
     if (!p99Above(w.overSetpoint, w.acks) && everyInterval && w.congestion === 0) {
       const accepted = this.candidate;
       this.edge = accepted;
+      const lifted = this.quotaRate !== undefined && accepted > QUOTA_LIFTED * this.quotaRate;
+      if (lifted) {
+        // A quota window at a rate well above the estimate without a throttle: the quota was raised or lifted.
+        this.quotaRate = undefined;
+        this.quota.forget();
+      }
+      const note = lifted ? 'quota lifted; ' : '';
       // Far below the knee: double the step. Inside the lower band: keep approaching with the smallest step.
       // Past the lower band: this is the edge; hold a margin below it.
       const quiet = !p99Above(w.overClimb, w.acks);
@@ -387,7 +426,7 @@ export class AdaptiveController {
       if (this.climbing) {
         this.st = 'HOLD';
         const below = fmt(quiet ? t.climbMs : t.lowMs);
-        const next = this.startProbe(`accept ${fmt(accepted)}/s (p99w below ${below} ms); `);
+        const next = this.startProbe(`${note}accept ${fmt(accepted)}/s (p99w below ${below} ms); `);
         if (next.kind === 'probe') return next;
         this.enterHold(accepted);
         return { ...next, rate: accepted };
@@ -397,7 +436,7 @@ export class AdaptiveController {
       return {
         rate: hold,
         kind: 'accept',
-        reason: `accept ${fmt(accepted)}/s (p99w ≤ ${fmt(t.setpointMs)} ms): hold ${pct(this.s.holdMargin)} below`,
+        reason: `${note}accept ${fmt(accepted)}/s (p99w ≤ ${fmt(t.setpointMs)} ms): hold ${pct(this.s.holdMargin)} below`,
       };
     }
     const back = this.heldRate;
@@ -546,21 +585,63 @@ export class AdaptiveController {
     };
   }
 
-  /** Broker throttle time > 0 for `throttleIntervals`: at capacity (a quota), hold just under the delivery. */
-  private atQuota(sig: IntervalSignals, sample: ControlSample): Outcome {
-    this.throttleActed = true;
-    const probing = this.st === 'PROBE';
-    const base = probing ? this.heldRate : this.r;
-    if (probing) this.endProbe(true);
-    else this.failed(this.r);
-    const to = this.clampRate(Math.min(base, this.s.throttleHoldFactor * sig.ackRate));
-    this.edge = to;
-    this.enterHold(to);
-    return {
-      rate: to,
-      kind: 'cap',
-      reason: `broker throttling ${fmt(sample.throttleTimeMs)} ms: at capacity`,
-    };
+  /**
+   * Broker throttling (now or within a quota window): a client quota Q̂ (see QuotaEstimator). Hold at
+   * `throttleHoldFactor`·Q̂, draining first while more than one SLO's worth of messages waits in flight (the
+   * overshoot that made the broker throttle is still queued). No latency cut while the throttle lasts: the broker
+   * is paying back the overshoot over its window, and the 1-s ack rate (muted, then a burst) is no delivery
+   * estimate. A probe throttled here confirms the quota: the next one waits `kneeProbeEveryMs`.
+   */
+  private underQuota(sig: IntervalSignals, sample: ControlSample): Outcome {
+    const q = this.quotaRate!;
+    let target = this.s.throttleHoldFactor * q;
+    if (this.generatorLimited) target = Math.min(target, this.genCap!.rate);
+    target = this.clampRate(target);
+    const now =
+      sample.throttleTimeMs > 0 ? `broker throttling ${fmt(sample.throttleTimeMs)} ms` : 'throttled';
+    const why = `${now}, quota ≈ ${fmt(q)}/s`;
+    const from = this.st === 'DRAIN' ? this.drainTarget : this.st === 'PROBE' ? this.candidate : this.r;
+    // A probe throttled here failed: hiMem caps the next ones (√(edge·hiMem)) while it is remembered.
+    if (this.st === 'PROBE') this.endProbe(true);
+    else if (from > q) this.failed(from);
+    this.pending = undefined;
+    this.edge = target;
+    this.climbing = false;
+    this.refine = false;
+    this.step = this.s.probeStepMin;
+    this.lastProbeEndNs = this.nowNs;
+    this.detector.reset();
+    const above = from > target * (1 + this.s.probeMinGain);
+    if (above) {
+      const reason = `${why}: hold ${fmt(this.s.throttleHoldFactor)}× quota`;
+      this.cut = { fromRate: from, toRate: target, atNs: this.nowNs, reason };
+    }
+    // More than an SLO's worth of messages waits, or the broker mutes for longer than the SLO: drain. Mutes come
+    // and go while the broker pays back an overshoot, so DRAIN ends only after two calm intervals in a row.
+    const slo = this.s.p99TargetMs;
+    const calm =
+      !sig.backlog &&
+      !sig.stall &&
+      sample.acks > 0 &&
+      sample.throttleTimeMs < slo &&
+      sample.inflight <= (target * slo) / 1000;
+    this.quotaCalm = calm ? this.quotaCalm + 1 : 0;
+    const queued = this.st === 'DRAIN' ? this.quotaCalm < 2 : !calm;
+    if (queued) {
+      if (this.st !== 'DRAIN') this.enterDrain(target);
+      this.drainTarget = target;
+      const kind = above ? 'cut' : 'drain';
+      return {
+        rate: this.drainRate(sig, sample.inflight),
+        kind,
+        reason: `${why}: drain to ${fmt(target)}/s`,
+      };
+    }
+    if (this.st !== 'HOLD' || Math.abs(this.r - target) > 1e-6 * target) {
+      this.enterHold(target);
+      return { rate: target, kind: above ? 'cut' : 'cap', reason: `${why}: hold at ${fmt(target)}/s` };
+    }
+    return { rate: target, kind: 'hold', reason: `${why}: holding under the quota` };
   }
 
   private degrade(why: string): Outcome {
@@ -655,11 +736,13 @@ export class AdaptiveController {
   }
 
   private blocked(): boolean {
-    return this.nowNs < this.freezeUntilNs || this.throttleCount > 0;
+    return this.nowNs < this.freezeUntilNs || this.throttleCount > 0 || this.quota.active(this.nowNs);
   }
 
   private blockedReason(): string {
-    return this.throttleCount > 0 ? 'broker throttling: no increase' : 'topology errors: increases frozen';
+    return this.throttleCount > 0 || this.quota.active(this.nowNs)
+      ? 'broker throttling: no increase'
+      : 'topology errors: increases frozen';
   }
 
   private failed(rate: number): void {

@@ -86,8 +86,13 @@ export interface ControllerSettings {
   drainMaxIntervals: number;
   /** Topology errors freeze increases for this long. */
   topologyFreezeMs: number;
-  /** Broker throttle time > 0 for this many intervals means "at capacity": hold at `throttleHoldFactor`·ackRate. */
-  throttleIntervals: number;
+  /**
+   * The broker's quota window (`quota.window.num` × `quota.window.size.seconds`, Kafka's default 11 × 1 s). A
+   * broker throttle time means a client quota: the controller estimates the quota from the throttle time and its
+   * acks over this window (see QuotaEstimator), holds `throttleHoldFactor` × the estimate, and judges probes for
+   * one window plus an interval (enforcement lags by up to a window).
+   */
+  quotaWindowMs: number;
   throttleHoldFactor: number;
   /** Generator saturation thresholds: publish delay p99, event-loop delay p99, achieved/commanded send ratio. */
   maxPublishDelayP99Ms: number;
@@ -143,7 +148,7 @@ export const DEFAULT_CONTROLLER_SETTINGS: Readonly<ControllerSettings> = Object.
   drainFloor: 0.5,
   drainMaxIntervals: 15,
   topologyFreezeMs: 10_000,
-  throttleIntervals: 2,
+  quotaWindowMs: 11_000,
   throttleHoldFactor: 0.97,
   maxPublishDelayP99Ms: 20,
   maxEventLoopDelayP99Ms: 50,
@@ -197,7 +202,7 @@ const ranges: Record<NumericKey, readonly [number, number, boolean]> = {
   drainFloor: [0, 1, true],
   drainMaxIntervals: [1, 1_000_000, true],
   topologyFreezeMs: [0, Number.MAX_SAFE_INTEGER, true],
-  throttleIntervals: [1, 1_000, true],
+  quotaWindowMs: [0, 3_600_000, false],
   throttleHoldFactor: [0, 1, false],
   maxPublishDelayP99Ms: [0, Number.MAX_SAFE_INTEGER, false],
   maxEventLoopDelayP99Ms: [0, Number.MAX_SAFE_INTEGER, false],

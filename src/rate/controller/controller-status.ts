@@ -27,6 +27,8 @@ export interface ControllerStatus {
   lastCut: CutRecord | undefined;
   /** hiMem: the last rate that failed, while remembered (failMemoryMs). */
   failingRate: RateMark | undefined;
+  /** The broker quota estimated from throttle time, msg/s, until a probe shows it lifted; undefined if none. */
+  quotaRate: number | undefined;
   generatorLimited: boolean;
   /** Lowest interval p99 seen since adaptive mode (re)started, ms. */
   latencyFloorMs: number | undefined;

@@ -105,16 +105,40 @@ describe('AdaptiveController: overload, drain and guard rails', () => {
     assert.equal(d.step().kind, 'grow');
   });
 
-  test('broker throttle time for 2 intervals: hold just under the delivered rate, no increase while throttled', () => {
+  test('broker throttle time: hold 0.97 × the quota estimated from it, no latency cut and no increase while throttled', () => {
     const d = new Driver({ maxRate: 2_000 });
     d.steps(3);
     assert.equal(d.ctrl.state, 'HOLD');
-    const throttled = { acks: 1_900, throttleTimeMs: 50 };
-    assert.equal(d.step(throttled).kind, 'freeze');
-    const x = d.step(throttled);
-    assert.equal(x.kind, 'cap');
-    assert.equal(x.rate, 0.97 * 1_900);
-    for (const y of d.steps(10, throttled)) assert.ok(y.rate <= x.rate);
+    // 11 s at 2,000 msg/s fill the broker's quota window; a quota of 1,800 msg/s throttles (O − Q)/Q · W.
+    d.steps(11);
+    const throttleMs = ((2_000 - 1_800) / 1_800) * 11_000;
+    const x = d.step({ acks: 2_000, throttleTimeMs: throttleMs, inflight: 10 });
+    assert.equal(x.kind, 'cut');
+    assert.ok(Math.abs(d.ctrl.status().quotaRate! - 1_800) < 1, `quota ${d.ctrl.status().quotaRate}`);
+    assert.ok(Math.abs(x.rate - 0.97 * 1_800) < 1, `rate ${x.rate}`);
+    // The broker still mutes for a while: late acks explain themselves, no cut below the quota, no increase.
+    // Later estimates move a little with the window (now partly at the lower rate), never far.
+    const late = { p99Ms: 40, inflight: 5, throttleTimeMs: 50 };
+    for (const y of d.steps(10, late)) {
+      assert.ok(Math.abs(y.rate / x.rate - 1) < 0.02, `rate ${y.rate}`);
+      assert.notEqual(y.kind, 'probe');
+    }
+  });
+
+  test('throttled with more than an SLO of messages in flight: drain under the quota, hold after two calm intervals', () => {
+    const d = new Driver({ maxRate: 2_000 });
+    d.steps(14);
+    const throttleMs = ((2_000 - 1_800) / 1_800) * 11_000;
+    const x = d.step({ acks: 2_000, throttleTimeMs: throttleMs, inflight: 1_500, oldestInflightAgeMs: 800 });
+    assert.equal(d.ctrl.state, 'DRAIN');
+    assert.ok(x.rate < 0.97 * 1_800 && x.rate >= 0.5 * 0.97 * 1_800 - 1e-6, `drain rate ${x.rate}`);
+    d.step({ acks: 0, inflight: 2_500, oldestInflightAgeMs: 1_800 });
+    assert.equal(d.ctrl.state, 'DRAIN');
+    d.step({ acks: 1_000, inflight: 5 });
+    assert.equal(d.ctrl.state, 'DRAIN', 'one calm interval is not enough');
+    const held = d.step({ acks: 1_000, inflight: 5 });
+    assert.equal(d.ctrl.state, 'HOLD');
+    assert.ok(Math.abs(held.rate - 0.97 * 1_800) < 1);
   });
 });
 

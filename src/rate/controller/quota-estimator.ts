@@ -1,0 +1,117 @@
+/**
+ * Estimates a broker's producer quota, in messages per second, from the throttle time it returns.
+ *
+ * Kafka enforces a client quota by delaying: for a request that takes the client's rate O (measured over the
+ * quota window W, `quota.window.num` × `quota.window.size.seconds`, 11 × 1 s by default) above the bound Q, the
+ * broker returns throttle time T = (O − Q)/Q · W and mutes the connection for T (apache/kafka docs/design.html,
+ * Quotas → Enforcement). Solved for the bound: Q = O·W/(W + T) = (what was sent in the window)/(W + T). Counting
+ * messages instead of bytes keeps the ratio and gives the bound in msg/s, without knowing how the broker counts
+ * request bytes.
+ *
+ * The messages "in the window" are this client's acks over the last W (a quota response returns at once, so an
+ * ack marks when the broker counted the request). The broker divides by at least (num − 1)/num of W even when
+ * its window is younger (a new client); so does this. Under a quota the 1-s ack rate is bursty (muted, then a
+ * burst): this window sum is what the broker itself judges, not a one-second reading.
+ */
+export class QuotaEstimator {
+  private readonly acks: number[] = [];
+  private readonly durationsMs: number[] = [];
+  private coveredMs = 0;
+  private episode: number[] = [];
+  /** Estimates from throttle times under half an interval: the window's end is then known to within that. */
+  private sharp: number[] = [];
+  private lastIntervalMs = 1000;
+  private lastThrottleNs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private windowMs: number,
+    /** Estimates kept for the median of one throttling episode. */
+    private readonly keep = 5,
+  ) {}
+
+  set window(ms: number) {
+    this.windowMs = ms;
+  }
+
+  /** Every control interval, throttled or not: the client's acks and the interval's length. */
+  observe(acks: number, durationNs: number): void {
+    const ms = durationNs / 1e6;
+    if (!(ms > 0)) return;
+    this.lastIntervalMs = ms;
+    this.acks.push(acks);
+    this.durationsMs.push(ms);
+    this.coveredMs += ms;
+    // Keep just over one window.
+    while (this.acks.length > 1 && this.coveredMs - this.durationsMs[0]! >= this.windowMs) {
+      this.coveredMs -= this.durationsMs.shift()!;
+      this.acks.shift();
+    }
+  }
+
+  /**
+   * A throttle time `throttleMs` > 0 was seen at `nowNs` (after `observe` of the same interval): returns the
+   * quota estimate of this throttling episode (median of its last few estimates), or undefined if there were no
+   * acks in the window to estimate from. An episode ends after a window without throttling.
+   */
+  throttled(throttleMs: number, nowNs: number): number | undefined {
+    if (nowNs - this.lastThrottleNs > this.windowMs * 1e6) {
+      this.episode = [];
+      this.sharp = [];
+    }
+    this.lastThrottleNs = nowNs;
+    const sent = this.sentInWindow();
+    if (sent > 0) {
+      const minWindowMs = (this.windowMs * 10) / 11;
+      const windowMs = Math.max(Math.min(this.coveredMs, this.windowMs), minWindowMs);
+      const q = sent / ((windowMs + throttleMs) / 1000);
+      // The throttled request was acked somewhere in the interval, and a long throttle mutes the connection
+      // for the rest of it: the broker's window may end up to an interval before ours, an error of up to
+      // interval/W (9 % at 1 s of 11 s). A short throttle leaves acks flowing after it, the ends close.
+      const into = throttleMs < this.lastIntervalMs / 2 ? this.sharp : this.episode;
+      into.push(q);
+      if (into.length > this.keep) into.shift();
+    }
+    return this.current();
+  }
+
+  /** The estimate of the latest episode (undefined before any): sharp estimates when there are some. */
+  current(): number | undefined {
+    return median(this.sharp.length > 0 ? this.sharp : this.episode);
+  }
+
+  /** True while the last throttle is less than one window old: the broker may still mute the connection. */
+  active(nowNs: number): boolean {
+    return nowNs - this.lastThrottleNs <= this.windowMs * 1e6;
+  }
+
+  /** Forget the estimate (the quota was lifted or raised); the ack history stays, it is the client's. */
+  forget(): void {
+    this.episode = [];
+    this.sharp = [];
+    this.lastThrottleNs = Number.NEGATIVE_INFINITY;
+  }
+
+  /** Acks over the last window, the oldest interval pro rata if it reaches past the window. */
+  private sentInWindow(): number {
+    let sum = 0;
+    let ms = 0;
+    for (let i = this.acks.length - 1; i >= 0; i--) {
+      const d = this.durationsMs[i]!;
+      if (ms + d <= this.windowMs) {
+        sum += this.acks[i]!;
+        ms += d;
+      } else {
+        sum += (this.acks[i]! * (this.windowMs - ms)) / d;
+        break;
+      }
+    }
+    return sum;
+  }
+}
+
+function median(xs: readonly number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
