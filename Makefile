@@ -9,7 +9,7 @@ KAFKA_PORT ?= 9092
 export KAFKA_PORT
 KAFKA_BOOTSTRAP := 127.0.0.1:$(KAFKA_PORT)
 
-.PHONY: help deps build lint test test-unit test-acceptance demo kafka-up kafka-down kafka-clean
+.PHONY: help deps build lint test test-unit demo kafka-up kafka-down kafka-clean
 
 help: ## list the targets (default)
 	@echo "usage: make TARGET   (KAFKA_PORT=$(KAFKA_PORT))"
@@ -32,9 +32,6 @@ test: build lint ## run every test against a local broker; stops it after, unles
 	  bash -c "TIMEFORMAT='=== time tests: %0R s'; time node scripts/run-tests.mjs all"
 
 DEMO_PORT ?= 8080
-
-test-acceptance: build ## acceptance tests of open work that do not pass yet (controller under a broker quota); not in make test
-	node scripts/run-tests.mjs acceptance
 
 demo: build kafka-up ## start the local broker and run the daemon with the default workload (Ctrl-C stops it)
 	@echo "soakbench daemon: API http://127.0.0.1:$(DEMO_PORT)/status  metrics http://127.0.0.1:$(DEMO_PORT)/metrics  (Ctrl-C stops it)"

@@ -11,6 +11,7 @@ import { CONTROLLER_TARGETS, checkTarget, median } from '../src/rate/sim/control
 import type { PhaseMetrics } from '../src/rate/sim/harness-metrics.js';
 import { HARNESS_C0, HARNESS_SLO_MS, runScenario, SCENARIOS } from '../src/rate/sim/harness-scenarios.js';
 import { ombFactory } from '../src/rate/sim/omb-rate-controller.js';
+import { QUOTA_Q0, QUOTA_SLO_MS, quotaPhases, runQuota } from '../src/rate/sim/quota-harness.js';
 import { adaptiveFactory, type ControllerFactory } from '../src/rate/sim/sim-controller.js';
 
 const controllers: Record<string, { factory: ControllerFactory; what: string }> = {
@@ -122,6 +123,64 @@ for (const t of CONTROLLER_TARGETS) {
   });
   const bound = `${t.op} ${t.target}`;
   out.push(`| ${t.label}${t.everySeed ? ' *' : ''} | ${bound} | ${t.stretch ?? '–'} | ${row.join(' | ')} |`);
+}
+
+// The quota scenario: Kafka's client quota enforcement (QuotaBroker) instead of a queue.
+const quotaFactories: Record<string, ControllerFactory> = {
+  adaptive: adaptiveFactory({ minRate: 100, probeJitter: 0.15 }),
+  aimd: aimdFactory(0.01 * QUOTA_Q0),
+  omb: ombFactory,
+};
+out.push(
+  '',
+  `### Quota scenario (QuotaBroker: 11 × 1-s rate window, throttle (O − Q)/Q · W, muted connection; Q₀ = ${QUOTA_Q0} msg/s, ` +
+    `Q/2 at 150 s, Q at 300 s, 2Q at 450 s, end 650 s; SLO p99 ≤ ${QUOTA_SLO_MS} ms; from 10 % Q₀). Cells: median / worst over seeds.`,
+  '',
+  '| controller | phase | t90 s (rate in [0.9, 1.05]·Q) | SLO rec. s (10 clean) | steady mean/Q (last 60 s) | 1-s > SLO (phase) | 1-s > SLO (last 60 s) | peak/Q | min rate |',
+  '|---|---|---|---|---|---|---|---|---|',
+);
+for (const cid of controllerIds) {
+  const factory = quotaFactories[cid];
+  if (factory === undefined) continue;
+  const runs = seeds.map((seed) =>
+    quotaPhases(
+      runQuota(cid === 'adaptive' ? adaptiveFactory({ minRate: 100, probeJitter: 0.15, seed }) : factory),
+    ),
+  );
+  for (const [pi, phase] of runs[0]!.entries()) {
+    const col = (get: (p: typeof phase) => number, worse: boolean, f: (x: number) => string) =>
+      cell(
+        runs.map((r) => get(r[pi]!)),
+        worse,
+        f,
+      );
+    const name = `${phase.fromS} s: Q = ${phase.quota}`;
+    out.push(
+      `| ${cid} | ${name} | ${col(
+        (p) => p.t90S,
+        true,
+        (x) => x.toFixed(0),
+      )} | ${col(
+        (p) => p.sloRecoveryS,
+        true,
+        (x) => x.toFixed(0),
+      )} | ` +
+        `${col(
+          (p) => p.steadyMean,
+          false,
+          (x) => x.toFixed(2),
+        )} | ${col((p) => p.badIntervals / p.intervals, true, pct)} | ` +
+        `${col((p) => p.badSteady / 60, true, pct)} | ${col(
+          (p) => p.peakOverQ,
+          true,
+          (x) => x.toFixed(2),
+        )} | ${col(
+          (p) => p.minRate,
+          false,
+          (x) => x.toFixed(0),
+        )} |`,
+    );
+  }
 }
 out.push('', `(${((Date.now() - startedMs) / 1000).toFixed(1)} s)`);
 console.log(out.join('\n'));

@@ -1,17 +1,14 @@
 #!/usr/bin/env node
 // Runs the compiled tests with node's test runner in one process tree, so the closing summary
-// ("ℹ pass N / ℹ fail N") covers every suite. Usage: run-tests.mjs unit|integration|e2e|acceptance|all [filter...]
+// ("ℹ pass N / ℹ fail N") covers every suite. Usage: run-tests.mjs unit|integration|e2e|all [filter...]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-// `acceptance` holds acceptance tests of open issues that do not pass yet (README, "Limitations"): they
-// run on demand (make test-acceptance), not in `all`, so that `make test` is the suite that must pass.
 const suites = {
   unit: ['unit'],
   integration: ['integration'],
   e2e: ['e2e'],
-  acceptance: ['acceptance'],
   all: ['unit', 'integration', 'e2e'],
 };
 const [which = 'all', ...filters] = process.argv.slice(2);

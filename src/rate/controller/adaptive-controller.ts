@@ -419,7 +419,10 @@ export class AdaptiveController {
       const quiet = !p99Above(w.overClimb, w.acks);
       this.lastAcceptQuiet = quiet;
       this.climbing = !p99Above(w.overLow, w.acks);
-      if (quiet && !this.candidateCapped) this.step = Math.min(this.step * 2, this.s.probeStepMax);
+      // Once a quota was seen each probe lasts a quota window: the step grows ×4, not ×2, to keep the climb
+      // after a quota increase to a few windows.
+      const grow = this.quotaSeen ? 4 : 2;
+      if (quiet && !this.candidateCapped) this.step = Math.min(this.step * grow, this.s.probeStepMax);
       else if (!quiet) this.step = this.s.probeStepMin;
       this.lastProbeEndNs = this.nowNs;
       this.probeWaitMs = this.nextProbeWait();

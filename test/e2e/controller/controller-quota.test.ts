@@ -1,5 +1,5 @@
 /**
- * Issue 5, Harness B in small: the adaptive controller against a real broker whose capacity is a client
+ * Harness B in small: the adaptive controller against a real broker whose capacity is a client
  * quota (producer_byte_rate). A private broker, so the quotas never slow the tests sharing 127.0.0.1:9092.
  *
  * (a) `soakbench run` of a `producerRate: 0` workload under a 2 MB/s quota reports a highest sustainable rate
@@ -11,10 +11,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type QuotaBroker, startQuotaBroker } from '../../bench/lib/quota-broker.js';
-import { type QuotaDaemon, startQuotaDaemon } from '../../bench/lib/quota-daemon.js';
-import { writeDriverFile, writeWorkloadFile } from '../../bench/lib/soakbench-cli.js';
-import { describeOutput, readOnlyResult, removeDir, runCli, tempDir } from '../helpers/cli.js';
+import { type QuotaBroker, startQuotaBroker } from '../../../bench/lib/quota-broker.js';
+import { type QuotaDaemon, startQuotaDaemon } from '../../../bench/lib/quota-daemon.js';
+import { writeDriverFile, writeWorkloadFile } from '../../../bench/lib/soakbench-cli.js';
+import { describeOutput, readOnlyResult, removeDir, runCli, tempDir } from '../../helpers/cli.js';
 
 /** Bytes per second of produce requests each client may send. */
 const QUOTA = 2_000_000;
@@ -147,6 +147,11 @@ describe('adaptive controller under a broker producer quota', { timeout: 360_000
         const rate = await rateNow();
         if (rate >= 1.5 * settled) {
           t.diagnostic(`quota lifted: ${Math.round(rate)} msg/s after ${trace.length - settledAfterS} s`);
+          // The decisions that changed something, for a reader of the CI log (the whole trace on failure).
+          const changes = trace.filter(
+            (line, i) => i === 0 || line.split(' ', 2).join() !== trace[i - 1]!.split(' ', 2).join(),
+          );
+          t.diagnostic(`target rate, state, decision at each change:\n${changes.join('\n')}`);
           break;
         }
         assert.ok(
