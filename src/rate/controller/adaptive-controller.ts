@@ -288,14 +288,20 @@ export class AdaptiveController {
       };
     }
     const ackRate = perSecond(g.acks, g);
-    const next = Math.min(this.r * this.s.growthFactor, this.s.maxRate, this.s.ackRateCap * ackRate);
+    let next = Math.min(this.r * this.s.growthFactor, this.s.maxRate, this.s.ackRateCap * ackRate);
+    // A quota already estimated (seen in fixed mode, or before a restart): start-up stops under it, and
+    // probes (a quota window each) find out whether it still holds.
+    const quotaCap = this.quotaRate === undefined ? Infinity : this.s.throttleHoldFactor * this.quotaRate;
+    next = Math.min(next, Math.max(quotaCap, this.s.minRate));
     if (next <= this.r) {
-      this.edge = this.r;
-      this.enterHold(this.r);
+      const at = Math.min(this.r, next);
+      this.edge = at;
+      this.enterHold(at);
+      const why = next === quotaCap ? `the quota estimate ${fmt(this.quotaRate!)}/s` : 'maxRate';
       return {
-        rate: this.r,
+        rate: at,
         kind: 'hold',
-        reason: `growth capped (maxRate or ${this.s.ackRateCap}× ack rate)`,
+        reason: `growth capped (${why} or ${this.s.ackRateCap}× ack rate)`,
       };
     }
     this.lastGood = this.r;

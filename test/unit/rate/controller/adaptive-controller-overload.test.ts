@@ -172,3 +172,25 @@ describe('AdaptiveController: generator saturation', () => {
     assert.equal(x.kind, 'cut');
   });
 });
+
+describe('AdaptiveController: a quota known before start-up', () => {
+  test('a quota estimated in fixed mode caps the start-up of adaptive mode at 0.97 × the estimate', () => {
+    const d = new Driver({ mode: 'fixed', fixedRate: 2_000 });
+    d.steps(11);
+    const throttleMs = ((2_000 - 1_800) / 1_800) * 11_000;
+    d.step({ throttleTimeMs: throttleMs });
+    assert.equal(d.ctrl.state, 'FIXED', 'fixed mode only records the estimate');
+    assert.ok(Math.abs(d.ctrl.status().quotaRate! - 1_800) < 1);
+    d.steps(12);
+    d.ctrl.setMode('adaptive', 1_000);
+    const rates = d.steps(5).map((x) => x.rate);
+    assert.ok(Math.max(...rates) <= 0.97 * 1_800 + 1e-6, `start-up rates ${rates.join(', ')}`);
+    assert.equal(d.ctrl.state, 'HOLD');
+    // Then probes find out whether the quota still holds, each lasting a quota window and an interval.
+    const probe = d.step();
+    assert.equal(probe.kind, 'probe');
+    const judging = d.steps(11);
+    assert.ok(judging.every((x) => x.kind === 'hold' && /quota window/.test(x.reason)));
+    assert.notEqual(d.step().kind, 'hold');
+  });
+});
