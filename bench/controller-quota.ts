@@ -118,9 +118,14 @@ const startedAt = new Date();
 const loadBefore = loadavg();
 const work = await mkdtemp(join(tmpdir(), 'bench-quota-'));
 let broker: QuotaBroker | undefined;
+/** The daemon of the controller run in progress, stopped on an interrupt along with the broker. */
+let running: { stop(): Promise<unknown> } | undefined;
 const onSignal = (): void => {
-  log('interrupted: cleaning the private broker');
-  void (broker?.clean() ?? Promise.resolve()).finally(() => process.exit(130));
+  log('interrupted: stopping the daemon, cleaning the private broker');
+  void (running?.stop() ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => broker?.clean())
+    .finally(() => process.exit(130));
 };
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
@@ -234,6 +239,7 @@ async function controllerRun(
     bin: args.bin,
     env: { SOAKBENCH_P99_TARGET_MS: String(sloMs) },
   });
+  running = daemon;
   const commands: Repetition['commands'] = [];
   try {
     const sampler = new IntervalSampler(daemon, sloMs);
@@ -274,6 +280,7 @@ async function controllerRun(
     return { phases, metrics, records, commands };
   } finally {
     await daemon.stop();
+    running = undefined;
   }
 }
 
