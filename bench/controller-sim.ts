@@ -1,7 +1,8 @@
 /**
  * Harness A (CONTROLLER.md "How we judge it"): the adaptive controller, AIMD and OMB's RateController rule against
  * the virtual-time broker, every scenario, several seeds. Prints markdown: per controller and scenario one row per
- * phase, each cell "median / worst" over seeds, then the target table for each controller.
+ * phase, each cell "median / worst" over seeds, then the target table for each controller, then the quota scenario
+ * (src/rate/sim/quota-harness.ts: Kafka's quota enforcement instead of a queue) for the same controllers.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/controller-sim.js [--seeds 5] [--scenarios dm1-steps,dd1-steps]
  *     [--controllers adaptive,aimd,omb]
@@ -11,7 +12,13 @@ import { CONTROLLER_TARGETS, checkTarget, median } from '../src/rate/sim/control
 import type { PhaseMetrics } from '../src/rate/sim/harness-metrics.js';
 import { HARNESS_C0, HARNESS_SLO_MS, runScenario, SCENARIOS } from '../src/rate/sim/harness-scenarios.js';
 import { ombFactory } from '../src/rate/sim/omb-rate-controller.js';
-import { QUOTA_Q0, QUOTA_SLO_MS, quotaPhases, runQuota } from '../src/rate/sim/quota-harness.js';
+import {
+  QUOTA_Q0,
+  QUOTA_SLO_MS,
+  type QuotaPhase,
+  quotaPhases,
+  runQuota,
+} from '../src/rate/sim/quota-harness.js';
 import { adaptiveFactory, type ControllerFactory } from '../src/rate/sim/sim-controller.js';
 
 const controllers: Record<string, { factory: ControllerFactory; what: string }> = {
@@ -126,60 +133,45 @@ for (const t of CONTROLLER_TARGETS) {
 }
 
 // The quota scenario: Kafka's client quota enforcement (QuotaBroker) instead of a queue.
-const quotaFactories: Record<string, ControllerFactory> = {
-  adaptive: adaptiveFactory({ minRate: 100, probeJitter: 0.15 }),
-  aimd: aimdFactory(0.01 * QUOTA_Q0),
-  omb: ombFactory,
+const quotaFactory = (cid: string, seed: number): ControllerFactory | undefined => {
+  if (cid === 'adaptive') return adaptiveFactory({ minRate: 100, probeJitter: 0.15, seed });
+  if (cid === 'aimd') return aimdFactory(0.01 * QUOTA_Q0);
+  return cid === 'omb' ? ombFactory : undefined;
 };
+const whole = (x: number) => x.toFixed(0);
+const twoPlaces = (x: number) => x.toFixed(2);
+/** Columns of the quota table: header, value of a phase, higher-is-worse, formatter. */
+const quotaColumns: [string, (p: QuotaPhase) => number, boolean, (x: number) => string][] = [
+  ['t90 s (rate in [0.9, 1.05]·Q)', (p) => p.t90S, true, whole],
+  ['SLO rec. s (10 clean)', (p) => p.sloRecoveryS, true, whole],
+  ['steady mean/Q (last 60 s)', (p) => p.steadyMean, false, twoPlaces],
+  ['1-s > SLO (phase)', (p) => p.badIntervals / p.intervals, true, pct],
+  ['1-s > SLO (last 60 s)', (p) => p.badSteady / 60, true, pct],
+  ['peak/Q', (p) => p.peakOverQ, true, twoPlaces],
+  ['min rate', (p) => p.minRate, false, whole],
+];
 out.push(
   '',
   `### Quota scenario (QuotaBroker: 11 × 1-s rate window, throttle (O − Q)/Q · W, muted connection; Q₀ = ${QUOTA_Q0} msg/s, ` +
     `Q/2 at 150 s, Q at 300 s, 2Q at 450 s, end 650 s; SLO p99 ≤ ${QUOTA_SLO_MS} ms; from 10 % Q₀). Cells: median / worst over seeds.`,
   '',
-  '| controller | phase | t90 s (rate in [0.9, 1.05]·Q) | SLO rec. s (10 clean) | steady mean/Q (last 60 s) | 1-s > SLO (phase) | 1-s > SLO (last 60 s) | peak/Q | min rate |',
-  '|---|---|---|---|---|---|---|---|---|',
+  `| controller | phase | ${quotaColumns.map((c) => c[0]).join(' | ')} |`,
+  `|---|---|${quotaColumns.map(() => '---').join('|')}|`,
 );
 for (const cid of controllerIds) {
-  const factory = quotaFactories[cid];
-  if (factory === undefined) continue;
-  const runs = seeds.map((seed) =>
-    quotaPhases(
-      runQuota(cid === 'adaptive' ? adaptiveFactory({ minRate: 100, probeJitter: 0.15, seed }) : factory),
-    ),
-  );
-  for (const [pi, phase] of runs[0]!.entries()) {
-    const col = (get: (p: typeof phase) => number, worse: boolean, f: (x: number) => string) =>
+  const runs = seeds.flatMap((seed) => {
+    const factory = quotaFactory(cid, seed);
+    return factory === undefined ? [] : [quotaPhases(runQuota(factory))];
+  });
+  for (const [pi, phase] of (runs[0] ?? []).entries()) {
+    const cells = quotaColumns.map(([, get, worse, f]) =>
       cell(
         runs.map((r) => get(r[pi]!)),
         worse,
         f,
-      );
-    const name = `${phase.fromS} s: Q = ${phase.quota}`;
-    out.push(
-      `| ${cid} | ${name} | ${col(
-        (p) => p.t90S,
-        true,
-        (x) => x.toFixed(0),
-      )} | ${col(
-        (p) => p.sloRecoveryS,
-        true,
-        (x) => x.toFixed(0),
-      )} | ` +
-        `${col(
-          (p) => p.steadyMean,
-          false,
-          (x) => x.toFixed(2),
-        )} | ${col((p) => p.badIntervals / p.intervals, true, pct)} | ` +
-        `${col((p) => p.badSteady / 60, true, pct)} | ${col(
-          (p) => p.peakOverQ,
-          true,
-          (x) => x.toFixed(2),
-        )} | ${col(
-          (p) => p.minRate,
-          false,
-          (x) => x.toFixed(0),
-        )} |`,
+      ),
     );
+    out.push(`| ${cid} | ${phase.fromS} s: Q = ${phase.quota} | ${cells.join(' | ')} |`);
   }
 }
 out.push('', `(${((Date.now() - startedMs) / 1000).toFixed(1)} s)`);
