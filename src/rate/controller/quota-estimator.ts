@@ -13,19 +13,22 @@
  * its window is younger (a new client); so does this. Under a quota the 1-s ack rate is bursty (muted, then a
  * burst): this window sum is what the broker itself judges, not a one-second reading.
  *
- * The errors are one-sided, so an episode's estimate is the highest of its estimates. Statistics give the
- * largest throttle of an interval, paired here with the window at the interval's end: a long throttle mutes the
- * rest of the interval, so the broker's window may end up to an interval earlier than this one (an error of up
- * to interval/W, 9 % at 1 s of 11 s, always low); and while the client drains after an overshoot its rate falls
- * through the interval, so the window at the end holds less than the broker's did at the throttled request
- * (again low). On the real broker the first estimates of an episode were within 1 % of the calibrated rate and
- * later ones, during the drain, fell 10 % below it.
+ * Single estimates err both ways, so the estimate is the highest of those of the last two windows. Statistics
+ * give the largest throttle of an interval, paired here with the window at the interval's end: a long throttle
+ * mutes the rest of the interval, so the broker's window may end up to an interval earlier than this one (an
+ * error of up to interval/W, 9 % at 1 s of 11 s, low); while the client drains after an overshoot its rate falls
+ * through the interval, so the window at the end holds less than the broker's did (low; on the real broker
+ * estimates fell 10 % below the calibrated rate during drains); and the catch-up burst after a drain lands in
+ * the window at once (high: 1.1× the calibrated rate, right after one). The highest keeps the low errors out; two
+ * windows later a high one has expired, and a hold above the quota is throttled again and re-estimated from a
+ * steady window.
  */
 export class QuotaEstimator {
   private readonly acks: number[] = [];
   private readonly durationsMs: number[] = [];
   private coveredMs = 0;
-  private best: number | undefined;
+  /** Estimates (msg/s) and when they were made, the last two windows' worth (at least the newest). */
+  private estimates: { q: number; atNs: number }[] = [];
   private lastThrottleNs = Number.NEGATIVE_INFINITY;
 
   constructor(private windowMs: number) {}
@@ -50,25 +53,25 @@ export class QuotaEstimator {
 
   /**
    * A throttle time `throttleMs` > 0 was seen at `nowNs` (after `observe` of the same interval): returns the
-   * quota estimate of this throttling episode, or undefined if there were no acks in the window to estimate
-   * from. An episode ends after a window without throttling; the next one starts afresh.
+   * quota estimate (the highest of the last two windows), or undefined if there was never an ack to estimate from.
    */
   throttled(throttleMs: number, nowNs: number): number | undefined {
-    if (nowNs - this.lastThrottleNs > this.windowMs * 1e6) this.best = undefined;
     this.lastThrottleNs = nowNs;
     const sent = this.sentInWindow();
     if (sent > 0) {
       const minWindowMs = (this.windowMs * 10) / 11;
       const windowMs = Math.max(Math.min(this.coveredMs, this.windowMs), minWindowMs);
-      const q = sent / ((windowMs + throttleMs) / 1000);
-      this.best = Math.max(this.best ?? 0, q);
+      this.estimates.push({ q: sent / ((windowMs + throttleMs) / 1000), atNs: nowNs });
+      const oldest = nowNs - 2 * this.windowMs * 1e6;
+      while (this.estimates.length > 1 && this.estimates[0]!.atNs < oldest) this.estimates.shift();
     }
-    return this.best;
+    return this.current();
   }
 
-  /** The estimate of the latest episode (undefined before any). */
+  /** The current estimate (undefined before any). */
   current(): number | undefined {
-    return this.best;
+    if (this.estimates.length === 0) return undefined;
+    return Math.max(...this.estimates.map((e) => e.q));
   }
 
   /** True while the last throttle is less than one window old: the broker may still mute the connection. */
@@ -78,7 +81,7 @@ export class QuotaEstimator {
 
   /** Forget the estimate (the quota was lifted or raised); the ack history stays, it is the client's. */
   forget(): void {
-    this.best = undefined;
+    this.estimates = [];
     this.lastThrottleNs = Number.NEGATIVE_INFINITY;
   }
 

@@ -33,20 +33,22 @@ describe('QuotaEstimator', () => {
     assert.ok(Math.abs(e.throttled(0.001, 12 * S)! - 5_500 / 11.000001) < 1e-3);
   });
 
-  test('the highest estimate of an episode (its errors are low-side); a window without throttle ends the episode', () => {
+  test('the highest estimate of the last two windows; an older high one expires', () => {
     const e = new QuotaEstimator(11_000);
     for (let i = 0; i < 11; i++) e.observe(1_100, S);
     // 12,100 messages in the window: 12,100 / (11 + T).
     e.throttled(2_000, 11 * S);
     assert.ok(Math.abs(e.current()! - 12_100 / 13) < 1e-6);
-    e.throttled(100, 11 * S);
-    e.throttled(1_000, 11 * S);
+    e.throttled(100, 12 * S);
+    e.throttled(1_000, 13 * S);
     assert.ok(Math.abs(e.current()! - 12_100 / 11.1) < 1e-6, 'the highest so far');
     for (let i = 0; i < 11; i++) e.observe(550, S);
     e.throttled(100, 30 * S);
-    assert.ok(Math.abs(e.current()! - 6_050 / 11.1) < 1e-6, 'a new episode keeps none of the old estimates');
+    assert.ok(Math.abs(e.current()! - 12_100 / 11.1) < 1e-6, 'still within two windows (22 s) of 12 s');
+    e.throttled(100, 36 * S);
+    assert.ok(Math.abs(e.current()! - 6_050 / 11.1) < 1e-6, 'the high one expired');
     e.forget();
     assert.equal(e.current(), undefined);
-    assert.equal(e.active(30 * S), false);
+    assert.equal(e.active(36 * S), false);
   });
 });
