@@ -6,7 +6,7 @@
  * 15 s); where it does not, the bound is the measured worst with a margin, and bench/RESULTS.md says so (SLO
  * restored 23–46 s after the quota halves, against 15 + 15 s: the broker mutes a client for about W·(O − Q)/Q ≈
  * 10 s the moment its quota halves, and the catch-up burst after the mute is throttled again; t90 after a rise
- * up to 81 s, against 60 + 15 s: under a quota each probe lasts a quota window).
+ * up to 74 s (median 48–64 s), against 60 + 15 s: under a quota each probe lasts a quota window).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
