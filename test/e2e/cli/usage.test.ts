@@ -144,8 +144,8 @@ describe('soakbench run: failures', () => {
     assert.ok(lines[0]!.includes('127.0.0.1:1'), `the error names the unreachable broker: ${lines[0]}`);
   });
 
-  test('a workload this build cannot run yet (producerRate 0: find the highest rate) fails cleanly, no stack trace', async () => {
-    // If max-rate probing exists, the run gets as far as the missing broker and fails there (exit 1).
+  test('producerRate 0 (find the highest rate) with no broker: exit 1, one clear line naming the address, no stack trace', async () => {
+    // The adaptive run gets as far as connecting, and fails there like a fixed-rate run.
     const workload = writeWorkload(dir, 'max-rate.yaml', smallWorkload('never-created', { producerRate: 0 }));
     const run = await runCli(
       [
@@ -161,9 +161,11 @@ describe('soakbench run: failures', () => {
       60_000,
     );
     const context = describeOutput(run.stdout, run.stderr);
-    assert.ok(run.code === 1 || run.code === 2, context);
+    assert.equal(run.code, 1, context);
     assert.doesNotMatch(run.stderr, /internal error/, context);
     assert.doesNotMatch(run.stderr, STACK_LINE, context);
-    assert.equal(messageLines(run.stderr).length, 1, `one line\n${context}`);
+    const lines = messageLines(run.stderr);
+    assert.equal(lines.length, 1, `one line\n${context}`);
+    assert.ok(lines[0]!.includes('127.0.0.1:1'), `the error names the unreachable broker: ${lines[0]}`);
   });
 });
