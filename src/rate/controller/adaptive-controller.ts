@@ -42,7 +42,9 @@ const QUOTA_LIFTED = 1.15;
  * is the edge (highest accepted rate) plus a step that doubles on each accepted probe far below the knee, capped
  * at √(edge·hiMem) while a failing rate is remembered (CUBIC's W_max). A probe is accepted on a merged 3-interval
  * window (p99w ≤ setpoint, no interval above the upper deadband); when the climb ends the controller holds
- * `holdMargin` below the edge. Mild misses cut ×0.95 (compounding while they repeat). bench/RESULTS.md has the
+ * `holdMargin` below the edge. Mild misses cut ×0.95 (compounding while they repeat). A broker throttle time (a
+ * client quota) comes before all of that: the quota is estimated from it (QuotaEstimator), the rate held at
+ * `throttleHoldFactor` × the estimate, and from then on each probe lasts a quota window. bench/RESULTS.md has the
  * measurements behind each departure from CONTROLLER.md.
  *
  * Use: `update(sample)` once per interval → `Decision`; `setMode('fixed', rate)` / `setMode('adaptive', rate?)`;
@@ -599,7 +601,7 @@ export class AdaptiveController {
    * `throttleHoldFactor`·Q̂, draining first while more than one SLO's worth of messages waits in flight (the
    * overshoot that made the broker throttle is still queued). No latency cut while the throttle lasts: the broker
    * is paying back the overshoot over its window, and the 1-s ack rate (muted, then a burst) is no delivery
-   * estimate. A probe throttled here confirms the quota: the next one waits `kneeProbeEveryMs`.
+   * estimate. A probe throttled here failed: hiMem caps the next ones while it is remembered.
    */
   private underQuota(sig: IntervalSignals, sample: ControlSample): Outcome {
     const q = this.quotaRate!;
@@ -610,7 +612,6 @@ export class AdaptiveController {
       sample.throttleTimeMs > 0 ? `broker throttling ${fmt(sample.throttleTimeMs)} ms` : 'throttled';
     const why = `${now}, quota ≈ ${fmt(q)}/s`;
     const from = this.st === 'DRAIN' ? this.drainTarget : this.st === 'PROBE' ? this.candidate : this.r;
-    // A probe throttled here failed: hiMem caps the next ones (√(edge·hiMem)) while it is remembered.
     if (this.st === 'PROBE') this.endProbe(true);
     else if (from > q) this.failed(from);
     this.pending = undefined;
