@@ -93,7 +93,8 @@ export class Daemon implements DaemonControl {
   private connecting: Promise<void> | undefined;
   /** An engine whose start() is under way (not yet `engine`). */
   private pending: LoadEngine | undefined;
-  private readonly decisions: Record<string, number> = {};
+  /** Decisions counted by kind, then by cause. */
+  private readonly decisions: Record<string, Record<string, number>> = {};
 
   constructor(options: DaemonOptions) {
     this.o = options;
@@ -345,7 +346,7 @@ export class Daemon implements DaemonControl {
   private applyDecision(decision: Decision): void {
     const previous = this.lastDecision;
     this.lastDecision = decision;
-    this.bumpDecision(decision.kind);
+    this.bumpDecision(decision.kind, decision.cause);
     if (decision.rate !== this.targetRate) {
       this.targetRate = decision.rate;
       this.engine?.setRate(decision.rate);
@@ -357,6 +358,7 @@ export class Daemon implements DaemonControl {
           to: decision.state,
           rate: Math.round(decision.rate),
           kind: decision.kind,
+          cause: decision.cause,
           reason: decision.reason,
         },
         'controller state',
@@ -503,6 +505,7 @@ export class Daemon implements DaemonControl {
         .slice(-10)
         .map((d) => ({
           kind: d.kind,
+          cause: d.cause,
           state: d.state.toLowerCase(),
           rate: Math.round(d.rate),
           reason: d.reason,
@@ -532,8 +535,9 @@ export class Daemon implements DaemonControl {
     return this.controller();
   }
 
-  private bumpDecision(kind: string): void {
-    this.decisions[kind] = (this.decisions[kind] ?? 0) + 1;
+  private bumpDecision(kind: string, cause: string): void {
+    const byCause = (this.decisions[kind] ??= {});
+    byCause[cause] = (byCause[cause] ?? 0) + 1;
   }
 
   parseWorkload(text: string): Workload {

@@ -419,15 +419,17 @@ const controller: PanelSpec[] = [
     kind: 'timeseries',
     title: 'Rate decisions',
     description:
-      'Controller decisions per rate window, by kind (grow, hold, cut, probe, accept, revert, drain, fixed).',
+      'Controller decisions per rate window, by kind (grow, hold, cut, probe, accept, revert, drain, fixed) and the class of their reason (latency, backlog, errors, quota, generator, probe …; docs/metrics.md).',
     unit: 'short',
     min: 0,
     height: 6,
     bars: true,
     queries: [
       {
-        expr: orZero(sumBy(['instance', 'kind'], increaseOf('soakbench_controller_decisions_total'))),
-        legend: '{{instance}} {{kind}}',
+        expr: orZero(
+          sumBy(['instance', 'kind', 'reason'], increaseOf('soakbench_controller_decisions_total')),
+        ),
+        legend: '{{instance}} {{kind}} ({{reason}})',
       },
     ],
   },

@@ -29,20 +29,43 @@ export const KNOWN_SEND_ERRORS: readonly string[] = [
   'ERR_TOPIC_AUTHORIZATION_FAILED',
 ];
 
-/** The controller's decision kinds (src/rate/controller/decision.ts), pre-zeroed. */
-export const DECISION_KINDS: readonly string[] = [
-  'warmup',
-  'grow',
-  'hold',
-  'cut',
-  'drain',
-  'probe',
-  'accept',
-  'revert',
-  'cap',
-  'freeze',
-  'degraded',
-  'fixed',
+/**
+ * The (kind, reason) pairs of `soakbench_controller_decisions_total`, pre-zeroed: every pair the controller makes
+ * on the simulated harnesses (a unit test runs them and checks), so that `increase()` sees the first one.
+ */
+export const DECISION_PAIRS: readonly (readonly [string, string])[] = [
+  ['accept', 'probe'],
+  ['cap', 'generator'],
+  ['cap', 'quota'],
+  ['cut', 'backlog'],
+  ['cut', 'errors'],
+  ['cut', 'latency'],
+  ['cut', 'quota'],
+  ['degraded', 'degraded'],
+  ['drain', 'backlog'],
+  ['drain', 'quota'],
+  ['fixed', 'operator'],
+  ['freeze', 'quota'],
+  ['freeze', 'topology'],
+  ['grow', 'startup'],
+  ['hold', 'backlog'],
+  ['hold', 'latency'],
+  ['hold', 'limit'],
+  ['hold', 'operator'],
+  ['hold', 'probe'],
+  ['hold', 'quota'],
+  ['hold', 'samples'],
+  ['hold', 'steady'],
+  ['hold', 'warmup'],
+  ['probe', 'probe'],
+  ['revert', 'backlog'],
+  ['revert', 'errors'],
+  ['revert', 'latency'],
+  ['revert', 'probe'],
+  ['revert', 'quota'],
+  ['revert', 'topology'],
+  ['warmup', 'operator'],
+  ['warmup', 'warmup'],
 ];
 
 export interface BrokerClientStats {
@@ -77,7 +100,8 @@ export interface MetricsSource {
   backlog(): { subscription: string; messages: number }[];
   controller(): {
     state: string;
-    decisions: Readonly<Record<string, number>>;
+    /** Decisions counted by kind, then by cause (Decision.cause). */
+    decisions: Readonly<Record<string, Readonly<Record<string, number>>>>;
     lastCutRate: number;
     bestRate: number;
     p99TargetSeconds: number;
@@ -211,11 +235,22 @@ export function createDaemonRegistry(
     const state = source.controller().state;
     return CONTROLLER_STATES.map((s) => ({ labels: { state: s }, value: s === state ? 1 : 0 }));
   });
-  add('soakbench_controller_decisions_total', 'Rate controller decisions, by kind.', 'counter', () => {
-    const decisions = source.controller().decisions;
-    const kinds = new Set([...DECISION_KINDS, ...Object.keys(decisions)]);
-    return [...kinds].sort().map((kind) => ({ labels: { kind }, value: decisions[kind] ?? 0 }));
-  });
+  add(
+    'soakbench_controller_decisions_total',
+    'Rate controller decisions, by kind and reason (the cause class of the decision).',
+    'counter',
+    () => {
+      const decisions = source.controller().decisions;
+      const pairs = new Map<string, { kind: string; reason: string }>();
+      const note = (kind: string, reason: string) => pairs.set(`${kind}\u0000${reason}`, { kind, reason });
+      for (const [kind, reason] of DECISION_PAIRS) note(kind, reason);
+      for (const [kind, byCause] of Object.entries(decisions))
+        for (const reason of Object.keys(byCause)) note(kind, reason);
+      return [...pairs.values()]
+        .sort((a, b) => a.kind.localeCompare(b.kind) || a.reason.localeCompare(b.reason))
+        .map((l) => ({ labels: l, value: decisions[l.kind]?.[l.reason] ?? 0 }));
+    },
+  );
   gauge(
     'soakbench_controller_last_cut_rate',
     'Rate (msg/s) at the controller’s last overload cut (0: none yet).',

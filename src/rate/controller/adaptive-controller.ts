@@ -3,7 +3,7 @@ import { invalid } from '../../errors.js';
 import type { ControlSample } from './control-sample.js';
 import { type ControllerSettings, resolveControllerSettings } from './controller-settings.js';
 import type { ControllerStatus, CutRecord, RateMark } from './controller-status.js';
-import type { ControllerState, Decision, DecisionKind } from './decision.js';
+import { type ControllerState, causeOf, type Decision, type DecisionKind } from './decision.js';
 import { IncreaseDetector } from './increase-detector.js';
 import {
   countsOf,
@@ -788,6 +788,7 @@ export class AdaptiveController {
       state: this.st,
       kind: o.kind,
       reason: o.reason,
+      cause: causeOf(o.kind, o.reason),
       generatorLimited: sig?.generatorLimited ?? false,
       p99Ms: sig?.p99Ms ?? 0,
       ackRate: sig?.ackRate ?? 0,

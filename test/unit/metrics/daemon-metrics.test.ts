@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import {
   CONTROLLER_STATES,
   createDaemonRegistry,
-  DECISION_KINDS,
+  DECISION_PAIRS,
   KNOWN_SEND_ERRORS,
   LATENCY_BUCKETS_US,
   type MetricsSource,
@@ -30,7 +30,7 @@ function fakeSource() {
     targetRate: 1000,
     backlog: [{ subscription: 'group-a', messages: 3 }],
     controllerState: 'fixed',
-    decisions: { fixed: 2 } as Record<string, number>,
+    decisions: { fixed: { operator: 2 } } as Record<string, Record<string, number>>,
     saturated: false,
     paused: false,
     ready: true,
@@ -165,10 +165,10 @@ describe('createDaemonRegistry', () => {
     assert.equal(metricValue(families, 'soakbench_end_to_end_latency_seconds_count'), 0);
   });
 
-  test('controller state one-hot over every state; decisions pre-zeroed plus any new kind', async () => {
+  test('controller state one-hot over every state; decisions by kind and reason, pre-zeroed plus any new pair', async () => {
     const { state, source } = fakeSource();
     state.controllerState = 'probe';
-    state.decisions = { probe: 4, grow: 1, surprise: 2 };
+    state.decisions = { probe: { probe: 4 }, grow: { startup: 1 }, surprise: { steady: 2 } };
     const { families } = await scrape(source);
     const states = families.get('soakbench_controller_state')!.samples;
     assert.deepEqual(states.map((s) => s.labels.state).sort(), [...CONTROLLER_STATES].sort());
@@ -176,11 +176,13 @@ describe('createDaemonRegistry', () => {
       states.filter((s) => s.value === 1).map((s) => s.labels.state),
       ['probe'],
     );
-    for (const kind of DECISION_KINDS) {
-      const expected = kind === 'probe' ? 4 : kind === 'grow' ? 1 : 0;
-      assert.equal(metricValue(families, 'soakbench_controller_decisions_total', { kind }), expected, kind);
+    for (const [kind, reason] of DECISION_PAIRS) {
+      const expected = kind === 'probe' && reason === 'probe' ? 4 : kind === 'grow' ? 1 : 0;
+      const value = metricValue(families, 'soakbench_controller_decisions_total', { kind, reason });
+      assert.equal(value, expected, `${kind}/${reason}`);
     }
-    assert.equal(metricValue(families, 'soakbench_controller_decisions_total', { kind: 'surprise' }), 2);
+    const surprise = { kind: 'surprise', reason: 'steady' };
+    assert.equal(metricValue(families, 'soakbench_controller_decisions_total', surprise), 2);
   });
 
   test('label values are escaped: a workload name with quotes, a backslash and a newline survives', async () => {
