@@ -536,8 +536,9 @@ export class Daemon implements DaemonControl {
   }
 
   private bumpDecision(kind: string, cause: string): void {
-    const byCause = (this.decisions[kind] ??= {});
+    const byCause = this.decisions[kind] ?? {};
     byCause[cause] = (byCause[cause] ?? 0) + 1;
+    this.decisions[kind] = byCause;
   }
 
   parseWorkload(text: string): Workload {
