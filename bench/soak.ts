@@ -19,10 +19,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '../test/helpers/free-port.js';
 import { COMMON_OPTIONS, splitArgs } from './lib/bench-args.js';
 import { REPO_ROOT } from './lib/repo-root.js';
 import { grouped, markdownTable } from './lib/summary.js';
@@ -69,18 +69,6 @@ interface Sample {
   messagesSent: number;
   /** Achieved msg/s since the previous sample (undefined for the first). */
   windowRate?: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** VmRSS of a process in bytes; 0 once it is gone. */

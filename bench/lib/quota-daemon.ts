@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from './quota-broker.js';
+import { freePort } from '../../test/helpers/free-port.js';
 import { REPO_ROOT } from './repo-root.js';
 
 export interface QuotaDaemonOptions {

@@ -19,7 +19,9 @@ export const SOAKBENCH_BIN = join(REPO_ROOT, 'bin', 'soakbench.js');
 export const LOCAL_DRIVER = join(REPO_ROOT, 'config', 'drivers', 'kafka-local.yaml');
 
 import { freePort } from './free-port.js';
+import { type HttpAnswer, httpRequest, type RequestOptions } from './http.js';
 
+export type { HttpAnswer, RequestOptions };
 export { freePort };
 
 /**
@@ -72,27 +74,6 @@ export interface DaemonExit {
   stdout: string;
   /** When it exited (Date.now()). */
   atMs: number;
-}
-
-/** One answer of the HTTP API. */
-export interface HttpAnswer {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The body parsed as JSON, or undefined when it is not JSON. */
-  json: unknown;
-}
-
-/** Options of DaemonProcess.request. */
-export interface RequestOptions {
-  /** Sent as given (a string is sent as its UTF-8 bytes: fetch adds no content type of its own). */
-  body?: string | Buffer;
-  /** The content-type header; absent when undefined. */
-  contentType?: string;
-  /** Sent as `Authorization: Bearer <token>`. */
-  token?: string;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
 }
 
 /** One pino log line of the daemon (stderr). */
@@ -237,27 +218,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Dae
     running: () => !done,
     stderr: () => err,
     logs: () => parseLogLines(err),
-    async request(method, path, o = {}) {
-      const headers: Record<string, string> = { ...o.headers };
-      if (o.contentType !== undefined) headers['content-type'] = o.contentType;
-      if (o.token !== undefined) headers.authorization = `Bearer ${o.token}`;
-      const body =
-        o.body === undefined ? undefined : typeof o.body === 'string' ? Buffer.from(o.body) : o.body;
-      const res = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers,
-        body,
-        signal: AbortSignal.timeout(o.timeoutMs ?? 15_000),
-      });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: res.status, headers: res.headers, text, json };
-    },
+    request: (method, path, o = {}) => httpRequest(baseUrl, method, path, o),
     async getJson(path) {
       const a = await d.request('GET', path);
       if (a.json === undefined)

@@ -3,6 +3,7 @@ import type { ControllerSettingsPatch, DaemonControl } from '../../../src/api/da
 import { closeServer, createHttpApi, listen } from '../../../src/api/http-api.js';
 import type { TestResult } from '../../../src/results/test-result.js';
 import type { Workload } from '../../../src/workload/workload.js';
+import { type HttpAnswer, httpRequest } from '../../helpers/http.js';
 
 /** A DaemonControl that records every call and answers what the test sets; `fail` makes a method throw. */
 export class FakeControl implements DaemonControl {
@@ -88,7 +89,7 @@ export interface ApiUnderTest {
     method: string,
     path: string,
     options?: { body?: string | Buffer; contentType?: string; headers?: Record<string, string> },
-  ): Promise<{ status: number; headers: Headers; text: string; json: unknown }>;
+  ): Promise<HttpAnswer>;
   close(): Promise<void>;
 }
 
@@ -109,21 +110,7 @@ export async function startApi(
   return {
     control,
     url,
-    async request(method, path, o = {}) {
-      const headers: Record<string, string> = { ...o.headers };
-      if (o.contentType !== undefined) headers['content-type'] = o.contentType;
-      const body =
-        o.body === undefined ? undefined : typeof o.body === 'string' ? Buffer.from(o.body) : o.body;
-      const res = await fetch(`${url}${path}`, { method, headers, body, signal: AbortSignal.timeout(5_000) });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: res.status, headers: res.headers, text, json };
-    },
+    request: (method, path, o = {}) => httpRequest(url, method, path, o, 5_000),
     close: () => closeServer(server, 1_000),
   };
 }
