@@ -89,13 +89,10 @@ export class AdaptiveController {
   private cutStreak = 0;
   private lastGentleCutNs = Number.NEGATIVE_INFINITY;
   private freezeUntilNs = Number.NEGATIVE_INFINITY;
-  private throttleCount = 0;
   private readonly quota: QuotaEstimator;
   private quotaCalm = 0;
   /** A broker quota was seen: probes are judged over a quota window from now on (quotas change, and lag). */
   private quotaSeen = false;
-  /** The broker quota estimated from throttle time (msg/s); kept until a probe well above it is accepted. */
-  private quotaRate: number | undefined;
   private pinned = 0;
   private degradedUntilNs = 0;
   private recentAckRates: number[] = [];
@@ -135,6 +132,11 @@ export class AdaptiveController {
   /** True while the rate is capped because this process could not keep its schedule. */
   get generatorLimited(): boolean {
     return this.genCap !== undefined && this.nowNs - this.genCap.atNs <= this.s.failMemoryMs * NS_PER_MS;
+  }
+
+  /** The broker quota estimated from throttle time (msg/s); kept until a probe well above it is accepted. */
+  private get quotaRate(): number | undefined {
+    return this.quota.current();
   }
 
   get settings(): Readonly<ControllerSettings> {
@@ -222,8 +224,7 @@ export class AdaptiveController {
     // The broker's quota window is the client's history, whatever the controller's state: observe every interval.
     this.quota.observe(sample.acks, sample.intervalNs);
     if (sample.throttleTimeMs > 0) {
-      const q = this.quota.throttled(sample.throttleTimeMs, sample.nowNs);
-      if (q !== undefined) this.quotaRate = q;
+      this.quota.throttled(sample.throttleTimeMs, sample.nowNs);
       this.quotaSeen = true;
     }
     this.recentAckRates.push(sig.ackRate);
@@ -245,7 +246,6 @@ export class AdaptiveController {
       return { rate: this.r, kind: 'hold', reason: 'warm-up over: startup' };
     }
     if (cur.topology > 0) this.freezeUntilNs = this.nowNs + this.s.topologyFreezeMs * NS_PER_MS;
-    this.throttleCount = sample.throttleTimeMs > 0 ? this.throttleCount + 1 : 0;
     // A quota is checked first: its delays explain the latency (and any backlog) until a window after the last
     // throttle, and the estimate says where to hold; cutting on latency or a bursty 1-s ack rate would undershoot.
     if (this.quotaRate !== undefined && this.quota.active(this.nowNs)) {
@@ -418,7 +418,6 @@ export class AdaptiveController {
       const lifted = this.quotaRate !== undefined && accepted > QUOTA_LIFTED * this.quotaRate;
       if (lifted) {
         // A quota window at a rate well above the estimate without a throttle: the quota was raised or lifted.
-        this.quotaRate = undefined;
         this.quota.forget();
       }
       const note = lifted ? 'quota lifted; ' : '';
@@ -746,11 +745,11 @@ export class AdaptiveController {
   }
 
   private blocked(): boolean {
-    return this.nowNs < this.freezeUntilNs || this.throttleCount > 0 || this.quota.active(this.nowNs);
+    return this.nowNs < this.freezeUntilNs || this.quota.active(this.nowNs);
   }
 
   private blockedReason(): string {
-    return this.throttleCount > 0 || this.quota.active(this.nowNs)
+    return this.quota.active(this.nowNs)
       ? 'broker throttling: no increase'
       : 'topology errors: increases frozen';
   }
