@@ -1,8 +1,11 @@
 import { basename, dirname, extname } from 'node:path';
 import { describeValue, invalid, type SoakbenchError } from '../errors.js';
+import { readSloBlock } from '../slo/slo-thresholds.js';
 import { didYouMean } from './closest-match.js';
 import { FileValidationError, invalidWorded } from './file-validation-error.js';
 import { resolvePayloadPath } from './payload-path.js';
+import { problemSink } from './problem-sink.js';
+import { readRateProfile } from './rate-profile-block.js';
 import { parseStructuredText, readStructuredFile } from './read-structured-file.js';
 import {
   KEY_DISTRIBUTOR_ALIASES,
@@ -144,8 +147,17 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
       doc.randomizedPayloadPoolSize,
     );
   }
+  // Extensions: a rate profile (which replaces producerRate) and SLO thresholds.
+  const sink = problemSink('INVALID_WORKLOAD', file, errors);
+  const hasProfile = Object.hasOwn(doc, 'rateProfile');
+  const rateProfile = readRateProfile(doc, sink);
+  if (hasProfile && Object.hasOwn(doc, 'producerRate')) {
+    bad('producerRate', 'to be left out with a rateProfile (the profile sets the rate)', doc.producerRate);
+  }
+  const slo = Object.hasOwn(doc, 'slo') ? readSloBlock(doc.slo, 'slo', sink) : undefined;
+
   if (consumerBacklogSizeGB !== undefined && consumerBacklogSizeGB > 0) {
-    if (producerRate === 0) {
+    if (producerRate === 0 && !hasProfile) {
       // OMB WorkloadGenerator: "Cannot probe producer sustainable rate when building backlog".
       bad(
         'consumerBacklogSizeGB',
@@ -201,6 +213,8 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
     keyDistributor: keyDistributor as KeyDistributorType,
     existingTopics,
     topicPrefix: topicPrefix as string,
+    rateProfile,
+    slo,
   });
 }
 

@@ -1,6 +1,9 @@
+import type { RateProfileSpec } from '../rate/rate-profile-spec.js';
+import type { SloThresholds } from '../slo/slo-thresholds.js';
+
 /**
  * An OMB workload (openmessaging/benchmark Workload.java) with OMB's field names, defaults and meanings,
- * plus soakbench's two extensions. Parsing and validation: workload-parser.ts.
+ * plus soakbench's extensions. Parsing and validation: workload-parser.ts.
  */
 
 /** How producers pick message keys (OMB KeyDistributorType). */
@@ -61,6 +64,13 @@ export interface Workload {
   readonly existingTopics: readonly string[] | undefined;
   /** Extension: prefix of created topic names (OMB's Kafka driver uses test-topic). */
   readonly topicPrefix: string;
+  /**
+   * Extension: the target rate over time instead of `producerRate` (`rateProfile` and `repeatProfile`,
+   * docs/workloads.md "Rate profiles"); run it with RateProfile.fromSpec (src/rate/rate-profile.ts).
+   */
+  readonly rateProfile: RateProfileSpec | undefined;
+  /** Extension: thresholds for the pass/fail verdict (docs/workloads.md "SLO verdicts"). */
+  readonly slo: SloThresholds | undefined;
 }
 
 /** OMB's defaults (Java field initialisers; an int without one defaults to 0). */
@@ -104,6 +114,9 @@ export const WORKLOAD_FIELDS: readonly string[] = [
   'keyDistributor',
   'existingTopics',
   'topicPrefix',
+  'rateProfile',
+  'repeatProfile',
+  'slo',
 ];
 
 export { loadWorkloadFile, parseWorkload, parseWorkloadText } from './workload-parser.js';
