@@ -1,71 +1,11 @@
 import type { Clock } from '../clock.js';
 import { invalid, SoakbenchError } from '../errors.js';
 import type { RateProfile } from './rate-profile.js';
+import { ScheduleSegment } from './schedule-segment.js';
+
+export { scheduleTimeNs } from './schedule-segment.js';
 
 const NS_PER_S = 1e9;
-
-/**
- * Intended send time of message `index` on a schedule that passed `anchorPosition` (a possibly fractional
- * message index) at `anchorNs`, at `ratePerSec`. Computed from the index, never by adding intervals, so the
- * error stays below a nanosecond after billions of messages (CONTROLLER.md rule 1; OMB UniformRateLimiter
- * and k6 compute intended times the same way).
- */
-export function scheduleTimeNs(
-  anchorNs: number,
-  anchorPosition: number,
-  index: number,
-  ratePerSec: number,
-): number {
-  return anchorNs + ((index - anchorPosition) * NS_PER_S) / ratePerSec;
-}
-
-/**
- * One piece of the schedule: a constant rate from an anchor, or a profile. Messages already due when the
- * schedule changed stay on the piece they were due on (ending before `endIndex`), so they keep their times.
- */
-class Segment {
-  /** First index not in this segment (set when a newer segment takes over). */
-  endIndex = Number.POSITIVE_INFINITY;
-  /** Profile mode: position = profileBase + profile.integral(seconds since profileStartNs). */
-  readonly profileBase: number;
-
-  constructor(
-    /** The segment starts here: position `anchorPosition` is reached at `anchorNs`, nothing is intended earlier. */
-    readonly anchorNs: number,
-    readonly anchorPosition: number,
-    /** Constant mode: messages/s (0 schedules nothing). Unused with a profile. */
-    readonly rate: number,
-    readonly profile: RateProfile | undefined,
-    readonly profileStartNs: number,
-  ) {
-    this.profileBase =
-      profile === undefined ? 0 : anchorPosition - profile.integral((anchorNs - profileStartNs) / NS_PER_S);
-  }
-
-  /** True when no message will ever be intended on this segment (constant rate 0). */
-  get schedulesNothing(): boolean {
-    return this.profile === undefined && this.rate === 0;
-  }
-
-  /** Fractional schedule position reached at `nowNs` (>= anchorNs). */
-  positionAt(nowNs: number): number {
-    if (this.profile !== undefined) {
-      return this.profileBase + this.profile.integral((nowNs - this.profileStartNs) / NS_PER_S);
-    }
-    if (this.rate === 0) return this.anchorPosition;
-    return this.anchorPosition + ((nowNs - this.anchorNs) * this.rate) / NS_PER_S;
-  }
-
-  /** Intended time of message `index`; Infinity if this segment never schedules it. */
-  timeOf(index: number): number {
-    if (this.profile !== undefined) {
-      const t = this.profileStartNs + this.profile.timeOfCountNs(index - this.profileBase);
-      return Math.max(t, this.anchorNs);
-    }
-    if (this.rate === 0) return Number.POSITIVE_INFINITY;
-    return scheduleTimeNs(this.anchorNs, this.anchorPosition, index, this.rate);
-  }
-}
 
 /** Where a limiter that follows a profile is, for /status and metrics (made on request, not per message). */
 export interface ProfileProgress {
@@ -103,17 +43,17 @@ export class RateLimiter {
   private profileStartNs = 0;
   /** A profile is set but `setRate()` overrides it. */
   private overriding = false;
-  private current: Segment;
+  private current: ScheduleSegment;
   private taken = 0;
   private isPaused = false;
   /** Older segments still holding due messages, oldest first; empty unless a change caught us behind. */
-  private readonly past: Segment[] = [];
+  private readonly past: ScheduleSegment[] = [];
 
   constructor(clock: Clock, ratePerSec: number) {
     checkRate(ratePerSec);
     this.clock = clock;
     this.currentRate = ratePerSec;
-    this.current = new Segment(clock.nowNs(), 0, ratePerSec, undefined, 0);
+    this.current = new ScheduleSegment(clock.nowNs(), 0, ratePerSec, undefined, 0);
   }
 
   /** Messages per second commanded now (the profile's rate when following one; kept while paused). */
@@ -150,7 +90,9 @@ export class RateLimiter {
     this.currentRate = ratePerSec;
     if (this.profile !== undefined) this.overriding = true;
     if (this.isPaused) return;
-    this.switchSegment((anchorNs, position) => new Segment(anchorNs, position, ratePerSec, undefined, 0));
+    this.switchSegment(
+      (anchorNs, position) => new ScheduleSegment(anchorNs, position, ratePerSec, undefined, 0),
+    );
   }
 
   /**
@@ -164,7 +106,7 @@ export class RateLimiter {
     this.profileStartNs = startNs;
     this.overriding = false;
     if (this.isPaused) return;
-    this.switchSegment((anchorNs, position) => new Segment(anchorNs, position, 0, profile, startNs));
+    this.switchSegment((anchorNs, position) => new ScheduleSegment(anchorNs, position, 0, profile, startNs));
   }
 
   /**
@@ -210,8 +152,8 @@ export class RateLimiter {
     this.isPaused = false;
     const nowNs = this.clock.nowNs();
     this.current = this.followingProfile
-      ? new Segment(nowNs, this.taken, 0, this.profile, this.profileStartNs)
-      : new Segment(nowNs, this.taken, this.currentRate, undefined, 0);
+      ? new ScheduleSegment(nowNs, this.taken, 0, this.profile, this.profileStartNs)
+      : new ScheduleSegment(nowNs, this.taken, this.currentRate, undefined, 0);
   }
 
   /** How many messages are due by `nowNs` (intended time <= nowNs) and not yet taken, at most `max`. */
@@ -257,7 +199,7 @@ export class RateLimiter {
    * due by now stay on the old segment; if the caller took messages ahead of time, the new segment
    * continues after the last one taken, so times never go back.
    */
-  private switchSegment(next: (anchorNs: number, position: number) => Segment): void {
+  private switchSegment(next: (anchorNs: number, position: number) => ScheduleSegment): void {
     const nowNs = this.clock.nowNs();
     const cur = this.current;
     const first = this.firstCurrentIndex();
