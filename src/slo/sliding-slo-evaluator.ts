@@ -1,6 +1,7 @@
 import { type Histogram, JsHistogram } from 'hdr-histogram-js';
 import type { Clock } from '../clock.js';
 import { createHistogram } from '../stats/histogram-factory.js';
+import type { LatencyRecorder } from '../stats/latency-recorder.js';
 import type { SloThresholds } from './slo-thresholds.js';
 import { evaluateSlo, type SloMeasurements, type SloVerdict } from './slo-verdict.js';
 
@@ -129,6 +130,8 @@ export class SlidingSloEvaluator {
   private next = 0;
   private readonly whole = new Span();
   private readonly merged = new Span();
+  /** Latencies observed from recorders since the last `addPeriod` (see `observe`). */
+  private readonly pending = new Span();
 
   constructor(thresholds: SloThresholds, options: SlidingSloOptions) {
     if (!(options.windowSeconds > 0) || !(options.periodSeconds > 0)) {
@@ -141,14 +144,31 @@ export class SlidingSloEvaluator {
     this.ring = Array.from({ length: slots }, () => new Span());
   }
 
-  /** Adds a closed period. */
+  /**
+   * Takes latencies straight from the recorders: every interval histogram they close (Stats.snapshotInterval)
+   * is kept until the next `addPeriod`, which then needs no histograms. Periods may span several intervals
+   * (the daemon's 1-s intervals, 10-s SLO periods: fewer, larger slots).
+   */
+  observe(recorders: { readonly responseTime: LatencyRecorder; readonly endToEnd?: LatencyRecorder }): void {
+    recorders.responseTime.onInterval((h) => {
+      this.pending.responseTime = addInto(this.pending.responseTime, h);
+    });
+    recorders.endToEnd?.onInterval((h) => {
+      this.pending.endToEnd = addInto(this.pending.endToEnd, h);
+    });
+  }
+
+  /** Adds a closed period (with the latencies observed since the previous one, if `observe` was called). */
   addPeriod(sample: SloPeriodSample): void {
     const slot = this.ring[this.next]!;
     slot.clear();
     slot.add(sample);
+    slot.addSpan(this.pending);
     slot.endNs = sample.endNs;
     this.next = (this.next + 1) % this.ring.length;
     this.whole.add(sample);
+    this.whole.addSpan(this.pending);
+    this.pending.clear();
   }
 
   /** Measurements of the periods that ended within the last `windowSeconds`. */
@@ -177,11 +197,12 @@ export class SlidingSloEvaluator {
   reset(): void {
     for (const slot of this.ring) slot.clear();
     this.whole.clear();
+    this.pending.clear();
   }
 
   /** Frees the histograms (required when the sources use the WebAssembly build). */
   destroy(): void {
-    for (const span of [...this.ring, this.whole, this.merged]) span.destroy();
+    for (const span of [...this.ring, this.whole, this.merged, this.pending]) span.destroy();
   }
 }
 

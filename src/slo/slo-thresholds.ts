@@ -55,8 +55,13 @@ const EXPECTED = {
 export function readSloBlock(value: unknown, at: string, sink: ProblemSink): SloThresholds | undefined {
   const where = at === '' ? '(document)' : at;
   const names: readonly string[] = SLO_THRESHOLD_NAMES;
-  if (!isMapping(value) || Object.keys(value).length === 0) {
-    sink.bad(where, `a mapping of at least one threshold (${names.join(', ')})`, value);
+  const expected = `a mapping of at least one threshold (${names.join(', ')})`;
+  if (!isMapping(value)) {
+    sink.bad(where, expected, value);
+    return undefined;
+  }
+  if (Object.keys(value).length === 0) {
+    sink.badWorded(where, expected, 'an empty mapping');
     return undefined;
   }
   const out: Partial<Record<SloThresholdName, number>> = {};

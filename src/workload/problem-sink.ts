@@ -6,6 +6,8 @@ import { invalidWorded } from './file-validation-error.js';
 export interface ProblemSink {
   /** `<file>: <field>: expected <expected>, found <found, quoted>`. */
   bad(field: string, expected: string, found: unknown): void;
+  /** Like `bad`, with `found` already in words ("an empty mapping", "every rate 0"). */
+  badWorded(field: string, expected: string, found: string): void;
   /** A key that is not one of `known`; the message suggests the nearest. */
   unknownKey(field: string, key: string, what: string, known: readonly string[]): void;
 }
@@ -19,6 +21,9 @@ export function problemSink(
   return {
     bad: (field, expected, found) => {
       errors.push(invalid(code, { file, field }, expected, found));
+    },
+    badWorded: (field, expected, found) => {
+      errors.push(invalidWorded(code, { file, field }, expected, found));
     },
     unknownKey: (field, key, what, known) => {
       const expected = `${what} (one of ${known.join(', ')})${didYouMean(key, known)}`;

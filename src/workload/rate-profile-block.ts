@@ -61,7 +61,7 @@ function readSteps(list: readonly unknown[], sink: ProblemSink): readonly RateSt
   if (!ok) return undefined;
   const schedules = steps.some((s) => (s.kind === 'sine' ? s.max > 0 : s.rate > 0));
   if (!schedules) {
-    sink.bad('rateProfile', 'at least one step with a rate above 0', 'every rate 0');
+    sink.badWorded('rateProfile', 'at least one step with a rate above 0', 'every rate 0');
     return undefined;
   }
   return Object.freeze(steps);
@@ -162,7 +162,7 @@ function readTimeOfDay(value: Record<string, unknown>, sink: ProblemSink): RateP
       }
     });
     if (ok && !rates.some((r: number) => r > 0)) {
-      sink.bad('rateProfile.timeOfDay', 'at least one rate above 0', 'every rate 0');
+      sink.badWorded('rateProfile.timeOfDay', 'at least one rate above 0', 'every rate 0');
       ok = false;
     }
   }

@@ -119,4 +119,12 @@ export const WORKLOAD_FIELDS: readonly string[] = [
   'slo',
 ];
 
+/**
+ * True when the adaptive controller must find the rate (OMB's `producerRate: 0`): no producerRate and no
+ * rateProfile. A profile workload has producerRate 0 too, so test this, not producerRate alone.
+ */
+export function findsSustainableRate(workload: Pick<Workload, 'producerRate' | 'rateProfile'>): boolean {
+  return workload.producerRate === 0 && workload.rateProfile === undefined;
+}
+
 export { loadWorkloadFile, parseWorkload, parseWorkloadText } from './workload-parser.js';

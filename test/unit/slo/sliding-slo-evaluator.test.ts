@@ -5,6 +5,7 @@ import { ManualClock } from '../../../src/clock.js';
 import { SlidingSloEvaluator, type SloPeriodSample } from '../../../src/slo/sliding-slo-evaluator.js';
 import { createHistogram } from '../../../src/stats/histogram-factory.js';
 import { DEFAULT_MAX_LATENCY_US } from '../../../src/stats/latency-recorder.js';
+import { Stats } from '../../../src/stats/stats.js';
 
 const S = 1e9;
 
@@ -126,6 +127,39 @@ describe('SlidingSloEvaluator', () => {
     slo.reset();
     assert.equal(slo.evaluate().whole.checks[0]!.status, 'not measured');
     slo.destroy();
+  });
+
+  test("observe(stats): 1-s intervals of a real Stats make 10-s periods with the intervals' latencies", () => {
+    const clock = new ManualClock();
+    const stats = new Stats({ clock });
+    const slo = new SlidingSloEvaluator(
+      { publishResponseTimeP99Ms: 10, endToEndP99Ms: 10 },
+      { clock, windowSeconds: 20, periodSeconds: 10 },
+    );
+    slo.observe(stats);
+    const runPeriod = (ackMs: number, e2eUs: number): void => {
+      const sentBefore = stats.messagesSent;
+      for (let second = 0; second < 10; second++) {
+        for (let i = 0; i < 100; i++) {
+          const t = clock.nowNs();
+          stats.recordAck(100, t, t, t + ackMs * 1e6);
+          stats.recordReceive(100, e2eUs);
+        }
+        clock.advanceNs(S);
+        stats.snapshotInterval(clock.nowNs());
+      }
+      slo.addPeriod({ endNs: clock.nowNs(), messagesSent: stats.messagesSent - sentBefore, sendErrors: 0 });
+    };
+    runPeriod(50, 3000);
+    runPeriod(2, 3000);
+    runPeriod(2, 3000);
+    const v = slo.evaluate();
+    assert.equal(v.window.pass, true, JSON.stringify(v.window));
+    assert.ok(Math.abs(v.window.checks[1]!.measured! - 3) < 0.05);
+    assert.deepEqual(v.whole.failed, ['publishResponseTimeP99Ms']);
+    assert.ok(Math.abs(v.whole.checks[0]!.measured! - 50) < 0.5);
+    slo.destroy();
+    stats.destroy();
   });
 
   test('rejects a window or period that is not above 0', () => {

@@ -72,7 +72,7 @@ describe('slo block', () => {
   });
 
   test('an empty or valueless slo block is an error, not a gate that passes everything', () => {
-    problems({}, { field: 'slo', expected: 'at least one threshold', found: 'an object' });
+    problems({}, { field: 'slo', expected: 'at least one threshold', found: 'an empty mapping' });
     problems(null, { field: 'slo', expected: 'at least one threshold', found: 'null' });
   });
 
