@@ -97,9 +97,9 @@ export class RateLimiter {
 
   /**
    * Follows `profile` from now on; the profile's t = 0 is `startNs` (a run passes the time its load
-   * started, so t is the run's elapsed time; `startNs` may lie in the past). The schedule continues from
-   * the position reached, at the profile's rate at t = now − startNs. Replaces an earlier profile and
-   * ends an override.
+   * started, so t is the run's elapsed time). `startNs` may lie in the past; in the future, nothing is
+   * scheduled until then. The schedule continues from the position reached, at the profile's rate at
+   * t = now − startNs. Replaces an earlier profile and ends an override.
    */
   followProfile(profile: RateProfile, startNs: number): void {
     this.profile = profile;

@@ -32,8 +32,11 @@ export class RateProfile {
   readonly durationSeconds: number;
   /** The rate the profile ends at and then keeps (when it does not repeat). */
   readonly finalRate: number;
+  /** Steps of one pass, as stored (a time-of-day profile: 25, an empty one before the 24 hours). */
   readonly stepCount: number;
   private readonly names: readonly string[];
+  /** Steps before the first the user wrote (a time-of-day profile starts with an empty one). */
+  private readonly hiddenSteps: number;
   private readonly kind: Uint8Array;
   private readonly start: Float64Array;
   private readonly startNs: Float64Array;
@@ -62,11 +65,13 @@ export class RateProfile {
     repeat: boolean,
     phaseSeconds: number,
     names: string[],
+    hiddenSteps = 0,
   ) {
     const n = steps.length;
     this.stepCount = n;
     this.repeat = repeat;
     this.names = names;
+    this.hiddenSteps = hiddenSteps;
     this.kind = new Uint8Array(n);
     this.start = new Float64Array(n);
     this.startNs = new Float64Array(n);
@@ -130,7 +135,7 @@ export class RateProfile {
     const names = ['', ...rates.map((_, h) => `${pad2(h)}:00-${pad2((h + 1) % 24)}:00`)];
     const localMs = startWallMs + spec.utcOffsetMinutes * 60_000;
     const phase = (((localMs / 1000) % DAY_SECONDS) + DAY_SECONDS) % DAY_SECONDS;
-    return new RateProfile(steps, true, phase, names);
+    return new RateProfile(steps, true, phase, names, 1);
   }
 
   /** The commanded rate (msg/s) at `t` seconds. */
@@ -200,7 +205,7 @@ export class RateProfile {
   stepIndexAt(t: number): number {
     const u = this.passPosition(t);
     const i = u >= this.passSeconds ? this.stepCount - 1 : this.stepAtPass(u);
-    return this.names[0] === '' ? i - 1 : i;
+    return i - this.hiddenSteps;
   }
 
   /** Name of the step running at `t`: its `name`, else its number and shape ("2: ramp to 5000/s in 120 s"). */

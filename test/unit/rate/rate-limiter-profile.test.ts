@@ -210,6 +210,16 @@ describe('RateLimiter following a RateProfile', () => {
     assert.equal(loop.profileProgress()?.pass, 3);
   });
 
+  test('a profile that starts later schedules nothing until its start', () => {
+    const clock = new ManualClock();
+    const rl = new RateLimiter(clock, 0);
+    rl.followProfile(profileOf([hold(1000, 10)]), 5 * S);
+    const times = play(rl, clock, 6 * S);
+    assert.equal(times[0], 5 * S);
+    assert.equal(countIn(times, 0, 5 * S), 0);
+    assert.equal(countIn(times, 5 * S, 6 * S), 1000);
+  });
+
   test('resumeProfile without a profile is a CONFLICT', () => {
     const rl = new RateLimiter(new ManualClock(), 10);
     assert.throws(
