@@ -10,8 +10,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { quotaPhases, runQuota } from '../../../../src/rate/sim/quota-harness.js';
-import { adaptiveFactory } from '../../../../src/rate/sim/sim-controller.js';
+import { quotaPhases, runQuota } from '../../../../tools/sim/quota-harness.js';
+import { adaptiveFactory } from '../../../../tools/sim/sim-controller.js';
 
 describe('AdaptiveController under a simulated Kafka client quota', () => {
   for (const seed of [1, 2, 3, 4, 5]) {

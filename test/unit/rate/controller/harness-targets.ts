@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { CONTROLLER_TARGETS, checkTarget } from '../../../../src/rate/sim/controller-targets.js';
-import type { PhaseMetrics } from '../../../../src/rate/sim/harness-metrics.js';
-import { runScenario, scenarioById } from '../../../../src/rate/sim/harness-scenarios.js';
-import { adaptiveFactory } from '../../../../src/rate/sim/sim-controller.js';
+import { CONTROLLER_TARGETS, checkTarget } from '../../../../tools/sim/controller-targets.js';
+import type { PhaseMetrics } from '../../../../tools/sim/harness-metrics.js';
+import { runScenario, scenarioById } from '../../../../tools/sim/harness-scenarios.js';
+import { adaptiveFactory } from '../../../../tools/sim/sim-controller.js';
 
 export const HARNESS_SEEDS = [1, 2, 3, 4, 5];
 

@@ -1,4 +1,4 @@
-import { ManualClock } from '../../clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { QuotaBroker, type QuotaSchedule } from './quota-broker.js';
 import type { ControllerFactory } from './sim-controller.js';
 

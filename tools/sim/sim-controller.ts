@@ -1,7 +1,7 @@
-import type { ManualClock } from '../../clock.js';
-import { AdaptiveController } from '../controller/adaptive-controller.js';
-import type { ControlSample } from '../controller/control-sample.js';
-import type { ControllerSettings } from '../controller/controller-settings.js';
+import type { ManualClock } from '../../src/clock.js';
+import { AdaptiveController } from '../../src/rate/controller/adaptive-controller.js';
+import type { ControlSample } from '../../src/rate/controller/control-sample.js';
+import type { ControllerSettings } from '../../src/rate/controller/controller-settings.js';
 
 /** A rate controller as the harness drives it: one sample in, the next interval's rate out. */
 export interface SimController {

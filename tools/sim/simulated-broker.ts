@@ -1,4 +1,4 @@
-import type { ControlSample, LatencyView } from '../controller/control-sample.js';
+import type { ControlSample, LatencyView } from '../../src/rate/controller/control-sample.js';
 import { BUCKETS, bucketOf, countAbove, valueAt } from './bucket-histogram.js';
 import { CapacityCursor, type CapacitySchedule, capacityAt } from './capacity-schedule.js';
 import { Prng } from './prng.js';

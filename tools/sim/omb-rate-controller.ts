@@ -1,4 +1,4 @@
-import type { ControlSample } from '../controller/control-sample.js';
+import type { ControlSample } from '../../src/rate/controller/control-sample.js';
 import type { ControllerFactory, SimController } from './sim-controller.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ControlSample, LatencyView } from '../controller/control-sample.js';
+import type { ControlSample, LatencyView } from '../../src/rate/controller/control-sample.js';
 import { BUCKETS, bucketOf, countAbove, valueAt } from './bucket-histogram.js';
 
 /** A quota that changes at given times: [fromS, messages per second], sorted by time, the first at 0. */
