@@ -21,8 +21,9 @@ deps: ## install what is missing: Debian packages, npm packages, Kafka jars (fas
 build: deps ## compile TypeScript into dist/
 	@echo 'npx tsc -p tsconfig.json'; TIMEFORMAT='=== time build: %0R s'; time npx tsc -p tsconfig.json
 
-lint: deps ## check formatting and lint rules (Biome)
-	@echo 'npx biome check .'; TIMEFORMAT='=== time lint: %0R s'; time npx biome check .
+lint: deps ## check formatting and lint rules (Biome), import seams and cycles (dependency-cruiser)
+	@echo 'npx biome check . && npx depcruise src'; TIMEFORMAT='=== time lint: %0R s'; \
+	  time (npx biome check . && npx depcruise src --config .dependency-cruiser.cjs --output-type err)
 
 test-unit: build ## run the unit tests (no Kafka needed)
 	node scripts/run-tests.mjs unit

@@ -1,6 +1,7 @@
 // The one import of prom-client (STYLE.md: one seam per outside system).
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { BucketCounter } from '../stats/bucket-counter.js';
+import type { BrokerClientStats } from '../stats/client-stats.js';
 import { CONTROLLER_STATES } from './metric-labels.js';
 import { type Sample, ViewMetric } from './view-metric.js';
 
@@ -67,14 +68,6 @@ export const DECISION_PAIRS: readonly (readonly [string, string])[] = [
   ['warmup', 'operator'],
   ['warmup', 'warmup'],
 ];
-
-export interface BrokerClientStats {
-  broker: string;
-  rttAvgSeconds: number;
-  rttP99Seconds: number;
-  throttleAvgSeconds: number;
-  throttleMaxSeconds: number;
-}
 
 /** What /metrics reads, all at scrape time. */
 export interface MetricsSource {
