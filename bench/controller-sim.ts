@@ -1,5 +1,5 @@
 /**
- * Harness A (docs/controller.md "How we judge it"): the adaptive controller, AIMD and OMB's RateController rule against
+ * Harness A (docs/controller.md "How it is judged"): the adaptive controller, AIMD and OMB's RateController rule against
  * the virtual-time broker, every scenario, several seeds. Prints markdown: per controller and scenario one row per
  * phase, each cell "median / worst" over seeds, then the target table for each controller, then the quota scenario
  * (tools/sim/quota-harness.ts: Kafka's quota enforcement instead of a queue) for the same controllers.
@@ -114,7 +114,7 @@ for (const cid of controllerIds) {
 }
 
 out.push(
-  '### CONTROLLER.md targets (pass = median meets the target; rows marked * must hold on every seed)',
+  '### docs/controller.md targets (pass = median meets the target; rows marked * must hold on every seed)',
   '',
 );
 out.push(`| target | bound | stretch | ${controllerIds.map((c) => `${c} median / worst`).join(' | ')} |`);

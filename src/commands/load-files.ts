@@ -1,6 +1,7 @@
 import type { DriverSettings } from '../driver/driver.js';
 import { type DriverFile, loadDriverFile, withBootstrapServers } from '../workload/driver-file.js';
-import { loadWorkloadFile, type Workload } from '../workload/workload.js';
+import type { Workload } from '../workload/workload.js';
+import { loadWorkloadFile } from '../workload/workload-parser.js';
 
 /**
  * librdkafka defaults soakbench changes unless the driver file sets them: reconnect attempts back off

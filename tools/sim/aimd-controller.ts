@@ -2,7 +2,7 @@ import type { ControlSample } from '../../src/rate/controller/control-sample.js'
 import type { ControllerFactory, SimController } from './sim-controller.js';
 
 /**
- * The AIMD anchor of docs/controller.md, for comparison only: +`increasePerS` msg/s every second (1 % of C₀), ×0.9
+ * The AIMD anchor of docs/controller.md ("Targets on Harness A"), for comparison only: +`increasePerS` msg/s every second (1 % of C₀), ×0.9
  * when the interval's p99 exceeds the SLO or errors exceed the threshold.
  */
 export class AimdController implements SimController {

@@ -9,7 +9,7 @@ export interface Phase {
 }
 
 /**
- * Broker capacity over virtual time (docs/controller.md Harness A): a piecewise-linear C(t) in msg/s (a step is two
+ * Broker capacity over virtual time (docs/controller.md, Harness A): a piecewise-linear C(t) in msg/s (a step is two
  * points at the same time), pauses during which nothing is served or acked, and the phases metrics are cut into.
  */
 export interface CapacitySchedule {

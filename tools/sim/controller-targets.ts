@@ -5,7 +5,7 @@ type NumericMetric = {
 }[keyof PhaseMetrics];
 
 /**
- * One row of docs/controller.md's target table on Harness A: a metric of one phase of one scenario, compared with the
+ * One row of the target table of Harness A (docs/controller.md): a metric of one phase of one scenario, compared with the
  * target (and the stretch goal) on the median over seeds. `everySeed` rows must hold for each seed ("required").
  */
 export interface Target {
@@ -21,7 +21,7 @@ export interface Target {
 
 const steadyPhases = ['startup', 'halve', 'restore', 'double'];
 
-/** docs/controller.md "Targets for the recommended controller on Harness A". */
+/** docs/controller.md "Targets on Harness A". */
 export const CONTROLLER_TARGETS: readonly Target[] = [
   {
     scenario: 'dm1-steps',

@@ -2,7 +2,7 @@ import type { Phase } from './capacity-schedule.js';
 import type { HarnessRun, RunInterval } from './run-harness.js';
 
 /**
- * docs/controller.md "How we judge it", per phase. Times are seconds from the phase start; `null` means "never"
+ * docs/controller.md "Harness A", metrics per phase. Times are seconds from the phase start; `null` means "never"
  * (within the phase); `undefined` means the metric does not apply to this phase's kind. Steady state is the
  * second half of the phase.
  */

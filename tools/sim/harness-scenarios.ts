@@ -10,7 +10,7 @@ import { runHarness } from './run-harness.js';
 import { type ServiceModelKind, serviceModel } from './service-model.js';
 import type { ControllerFactory } from './sim-controller.js';
 
-/** docs/controller.md's simulation: C₀ = 10,000 msg/s, SLO p99 ≤ 10 ms, error threshold 0.1 %, start at 10 % r*. */
+/** Harness A's settings (docs/controller.md): C₀ = 10,000 msg/s, SLO p99 ≤ 10 ms, error threshold 0.1 %, start at 10 % r*. */
 export const HARNESS_C0 = 10_000;
 export const HARNESS_SLO_MS = 10;
 

@@ -26,10 +26,10 @@ export interface HarnessOptions {
   schedule: CapacitySchedule;
   controller: ControllerFactory;
   seed: number;
-  /** SLO on p99 response time, ms (docs/controller.md's simulation: 10 ms). */
+  /** SLO on p99 response time, ms (Harness A in docs/controller.md: 10 ms). */
   sloMs?: number;
   maxErrorRate?: number;
-  /** The run starts at this fraction of r*(0) (docs/controller.md: 10 %). */
+  /** The run starts at this fraction of r*(0) (docs/controller.md, Harness A: 10 %). */
   startFraction?: number;
   /** r*(t), when the caller already has it (the oracle is slow for models without a closed form). */
   rStar?: (t: number) => number;

@@ -1,5 +1,5 @@
 /**
- * Latency models of the simulated broker (docs/controller.md Harness A). Every model is a FIFO server of capacity C(t)
+ * Latency models of the simulated broker (docs/controller.md, Harness A). Every model is a FIFO server of capacity C(t)
  * plus a fixed delay d₀ (network, acks):
  * - `dm1`: exponential service (D/M/1, smooth knee);
  * - `dd1`: deterministic service 1/C (D/D/1, a quota-like cliff at C);
@@ -38,7 +38,7 @@ const common = {
   jitterFraction: 0.1,
 };
 
-/** The models with docs/controller.md's settings: 1-s timeouts for D/M/1-like models, Kafka-like 120 s otherwise. */
+/** The models with Harness A's settings (docs/controller.md): 1-s timeouts for D/M/1-like models, Kafka-like 120 s otherwise. */
 export function serviceModel(kind: ServiceModelKind): ServiceModel {
   const timeoutMs = kind === 'dd1' || kind === 'knee' ? 120_000 : 1_000;
   return { ...common, kind, timeoutMs };

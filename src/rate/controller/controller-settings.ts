@@ -4,7 +4,7 @@ import { invalid } from '../../errors.js';
  * Settings of the adaptive rate controller. Fractions of the SLO (`setpoint`, `deadbandLow`, `deadbandHigh`) are
  * measured above the latency floor (the lowest interval p99 seen, see `floorRelative`): the band is about queueing
  * delay, which grows with load, not about the fixed part (batching linger, replication) which does not.
- * Defaults follow docs/controller.md unless a comment says why they differ.
+ * Defaults are those of docs/controller.md ("State machine and parameters") unless a comment says why they differ.
  */
 export interface ControllerSettings {
   /** `adaptive` searches for the highest rate that holds the SLO; `fixed` reports `fixedRate`. */

@@ -8,7 +8,7 @@ import { adaptiveFactory } from '../../../../tools/sim/sim-controller.js';
 export const HARNESS_SEEDS = [1, 2, 3, 4, 5];
 
 /**
- * Registers one test per CONTROLLER.md target of `scenarioId`: the recommended controller with its default
+ * Registers one test per target (docs/controller.md "Targets on Harness A") of `scenarioId`: the recommended controller with its default
  * settings, on 5 seeds, must meet the target on the median (and on every seed where the table says "required").
  */
 export function describeTargets(scenarioId: string): void {
