@@ -1,4 +1,5 @@
-import { controllerSchema, MAX_FIXED_RATE } from './schemas.js';
+import { MAX_RATE } from '../workload/limits.js';
+import { controllerSchema } from './schemas.js';
 
 const error = { $ref: '#/components/schemas/Error' };
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -65,11 +66,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
               'application/json': {
                 schema: {
                   oneOf: [
-                    { type: 'number', exclusiveMinimum: 0, maximum: MAX_FIXED_RATE },
+                    { type: 'number', exclusiveMinimum: 0, maximum: MAX_RATE },
                     {
                       type: 'object',
                       required: ['rate'],
-                      properties: { rate: { type: 'number', exclusiveMinimum: 0, maximum: MAX_FIXED_RATE } },
+                      properties: { rate: { type: 'number', exclusiveMinimum: 0, maximum: MAX_RATE } },
                       additionalProperties: false,
                     },
                   ],

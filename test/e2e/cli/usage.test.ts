@@ -58,7 +58,27 @@ describe('soakbench: usage', () => {
     [
       'run with a negative --period-seconds',
       ['run', '--driver', LOCAL_DRIVER, '--period-seconds', '-1', workload],
-      /positive number/,
+      /^soakbench: --period-seconds: expected a number above 0 and at most 3,600 s, found "-1"$/m,
+    ],
+    [
+      'run with a --p99-target-ms that is not a number',
+      ['run', '--driver', LOCAL_DRIVER, '--p99-target-ms', 'fast', workload],
+      /^soakbench: --p99-target-ms: expected a number above 0 and at most 3,600,000 ms, found "fast"$/m,
+    ],
+    [
+      'run with a --max-rate above the rate cap',
+      ['run', '--driver', LOCAL_DRIVER, '--max-rate', '1e308', workload],
+      /^soakbench: --max-rate: expected a number above 0 and at most 10,000,000 msg\/s, found "1e308"$/m,
+    ],
+    [
+      'daemon with an --http-port out of range',
+      ['daemon', '--http-port', '70000'],
+      /^soakbench: --http-port: expected a port number from 0 to 65535, found "70000"$/m,
+    ],
+    [
+      'daemon with an unknown --log-level',
+      ['daemon', '--log-level', 'loud'],
+      /^soakbench: --log-level: expected one of fatal, error, warn, info, debug, trace, silent, found "loud"$/m,
     ],
     [
       'run with an unknown option',
@@ -68,7 +88,7 @@ describe('soakbench: usage', () => {
     [
       'run with an unknown --log-level',
       ['run', '--driver', LOCAL_DRIVER, '--log-level', 'loud', workload],
-      /loud/,
+      /^soakbench: --log-level: expected one of .*, found "loud"$/m,
     ],
     ['an unknown command', ['frobnicate'], /frobnicate/],
     ['no command at all', [], /Usage: soakbench/],
