@@ -13,10 +13,9 @@ import { type CumulativeStats, type PeriodStats, Stats } from '../stats/stats.js
 import { VERSION } from '../version.js';
 import { LoadEngine } from '../worker/load-engine.js';
 import type { DriverFile } from '../workload/driver-file.js';
-import { refuseUnsupported } from '../workload/supported.js';
 import type { Workload } from '../workload/workload.js';
 import { AdaptiveRun } from './adaptive-run.js';
-import { driverSettings, loadDriver, loadWorkloads } from './load-files.js';
+import { driverSettings, loadRunFiles } from './load-files.js';
 
 export interface RunOptions {
   driverPath: string;
@@ -67,11 +66,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
  * at the end, one result JSON per workload. Files are all validated before anything touches Kafka.
  */
 export async function runCommand(options: RunOptions): Promise<RunOutcome> {
-  const driver = loadDriver(options.driverPath, options.bootstrapServers);
-  const workloads = loadWorkloads(options.workloadPaths);
-  workloads.forEach((w, i) => {
-    refuseUnsupported(w, options.workloadPaths[i]!);
-  });
+  const { driver, workloads } = loadRunFiles(
+    options.driverPath,
+    options.workloadPaths,
+    options.bootstrapServers,
+  );
   for (const warning of driver.warnings) options.log.warn({ file: options.driverPath }, warning);
   await enableHdrWebAssembly();
   const outcome: RunOutcome = { results: [] };

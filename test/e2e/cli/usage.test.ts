@@ -120,6 +120,45 @@ describe('soakbench: usage', () => {
   }
 });
 
+describe('soakbench run: bad files', () => {
+  const dir = tempDir('bad-files');
+  after(() => removeDir(dir));
+
+  test('several bad files: every problem of every file is reported, as validate does; exit 2, nothing runs', async () => {
+    const tooFast = writeWorkload(
+      dir,
+      'too-fast.yaml',
+      smallWorkload('never-created', { producerRate: 1e308 }),
+    );
+    const tiny = writeWorkload(
+      dir,
+      'tiny.yaml',
+      smallWorkload('never-created', { messageSize: 10, topics: 1e9 }),
+    );
+    const fine = writeWorkload(dir, 'fine.yaml', smallWorkload('never-created'));
+    const missing = join(dir, 'missing.yaml');
+    const args = ['--driver', LOCAL_DRIVER, '--output-dir', join(dir, 'out'), tooFast, fine, tiny, missing];
+    const run = await runCli(['run', '--bootstrap-servers', '127.0.0.1:1', ...args], 15_000);
+    const context = describeOutput(run.stdout, run.stderr);
+    assert.equal(run.code, 2, context);
+    assert.doesNotMatch(run.stdout, /Running workload/, 'nothing ran');
+    assert.doesNotMatch(run.stderr, STACK_LINE, context);
+    assert.match(run.stderr, /^soakbench: 4 problem\(s\):$/m, context);
+    for (const line of [
+      `${tooFast}: producerRate: expected at most 10,000,000 messages/s, found 1e+308`,
+      `${tiny}: topics: expected at most 1,000,000 topics, found 1000000000`,
+      `${tiny}: messageSize: expected at least 28 bytes`,
+      `${missing}: cannot read the file: no such file`,
+    ]) {
+      assert.ok(run.stderr.includes(line), `stderr has "${line}"\n${context}`);
+    }
+    // validate reports the same problems.
+    const validate = await runCli(['validate', ...args.slice(0, 2), ...args.slice(4)], 15_000);
+    assert.equal(validate.code, 2, describeOutput(validate.stdout, validate.stderr));
+    assert.match(validate.stderr, /^4 error\(s\) in 5 file\(s\)$/m);
+  });
+});
+
 describe('soakbench run: failures', () => {
   const dir = tempDir('failures');
   after(() => removeDir(dir));
