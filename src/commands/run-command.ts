@@ -17,6 +17,9 @@ import type { Workload } from '../workload/workload.js';
 import { AdaptiveRun } from './adaptive-run.js';
 import { driverSettings, loadRunFiles } from './load-files.js';
 
+/** How long `run` waits for the bootstrap servers' first answer before it gives up (exit 1). */
+const REACHABLE_WITHIN_MS = 5_000;
+
 export interface RunOptions {
   driverPath: string;
   workloadPaths: string[];
@@ -72,6 +75,8 @@ export async function runCommand(options: RunOptions): Promise<RunOutcome> {
     options.bootstrapServers,
   );
   for (const warning of driver.warnings) options.log.warn({ file: options.driverPath }, warning);
+  // Fail within seconds when nobody answers, naming the address (an admin call waits 30 s).
+  await new KafkaDriver(driverSettings(driver)).checkReachable(REACHABLE_WITHIN_MS);
   await enableHdrWebAssembly();
   const outcome: RunOutcome = { results: [] };
   for (let i = 0; i < workloads.length; i++) {
