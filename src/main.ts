@@ -13,7 +13,7 @@ import { isSoakbenchError } from './errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
 import { VERSION } from './version.js';
 import { problemsOf } from './workload/file-validation-error.js';
-import { MAX_P99_TARGET_MS, MAX_PERIOD_SECONDS, MAX_RATE } from './workload/limits.js';
+import { atMost, MAX_P99_TARGET_MS, MAX_PERIOD_SECONDS, MAX_RATE } from './workload/limits.js';
 import { validateFiles } from './workload/validate-files.js';
 
 const EXIT_OK = 0;
@@ -91,19 +91,23 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--bootstrap-servers <list>', "overrides the driver file's bootstrap.servers")
     .option('--no-cleanup-topics', 'keep the topics the run created (default: delete them at the end)')
     .addOption(
-      new Option('--period-seconds <s>', 'seconds between console lines')
+      new Option('--period-seconds <s>', `seconds between console lines (${atMost(MAX_PERIOD_SECONDS)})`)
         .default(10)
         .argParser(positiveNumberFlag('--period-seconds', MAX_PERIOD_SECONDS, 's')),
     )
     .addOption(
-      new Option('--p99-target-ms <ms>', 'producerRate 0: the p99 response time (ack − intended) to hold')
+      new Option(
+        '--p99-target-ms <ms>',
+        `producerRate 0: the p99 response time (ack − intended) to hold (${atMost(MAX_P99_TARGET_MS)})`,
+      )
         .default(50)
         .argParser(positiveNumberFlag('--p99-target-ms', MAX_P99_TARGET_MS, 'ms')),
     )
     .addOption(
-      new Option('--max-rate <msgs>', 'producerRate 0: the highest rate to try (msg/s)').argParser(
-        positiveNumberFlag('--max-rate', MAX_RATE, 'msg/s'),
-      ),
+      new Option(
+        '--max-rate <msgs>',
+        `producerRate 0: the highest rate to try (msg/s, ${atMost(MAX_RATE)})`,
+      ).argParser(positiveNumberFlag('--max-rate', MAX_RATE, 'msg/s')),
     )
     .addOption(logLevelOption('log level of the JSON log lines on stderr', 'warn'))
     .argument('<workload...>', 'OMB workload files (YAML or JSON)')
