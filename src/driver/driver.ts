@@ -170,3 +170,23 @@ export interface Driver {
   producer(options: ProducerOptions): Producer;
   consumer(options: ConsumerOptions): Consumer;
 }
+
+/** Bounds a driver's clients keep to (the Kafka driver's defaults: connect 15 s, admin operations 30 s). */
+export interface DriverOptions {
+  /** Bound on connecting a client (metadata from the bootstrap servers). */
+  connectTimeoutMs?: number;
+  /** Bound on each admin operation. */
+  operationTimeoutMs?: number;
+}
+
+/**
+ * Builds drivers of one kind. Code that must build a driver elsewhere (the consumer child process)
+ * passes the factory's `name` and looks it up in src/driver/driver-factories.ts.
+ */
+export interface DriverFactory {
+  /** 'kafka' | 'memory' */
+  readonly name: string;
+  /** false: clients must live in the creating process (the in-memory driver). */
+  readonly crossProcess: boolean;
+  create(settings: DriverSettings, options?: DriverOptions): Driver;
+}
