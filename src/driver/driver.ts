@@ -1,6 +1,6 @@
 /**
  * The driver seam: everything outside src/driver/kafka/ talks to Kafka through these interfaces only
- * (STYLE.md principle 1; OMB's driver-api vs driver-kafka split), and gets a driver from a DriverFactory
+ * (OMB's driver-api vs driver-kafka split), and gets a driver from a DriverFactory
  * (src/driver/driver-factories.ts): the Kafka one, or the in-memory one of src/driver/memory/ for tests.
  */
 
