@@ -17,8 +17,6 @@
 const KNOWN_KAFKA_DRIVER_IMPORTERS = [
   '^src/daemon/daemon[.]ts$',
   '^src/commands/run-command[.]ts$',
-  '^src/worker/consumer-process[.]ts$',
-  '^src/main[.]ts$',
 ];
 const KNOWN_FOLDER_CYCLE = '^src/(daemon|commands)$';
 

@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { choiceFlag, portFlag, positiveNumberFlag } from './commands/cli-flags.js';
 import { prepareDaemon, prepareRuntime } from './commands/daemon-command.js';
 import { runCommand } from './commands/run-command.js';
-import { pendingAdminRequests } from './driver/kafka/kafka-admin.js';
+import { pendingDriverRequests } from './driver/driver-factories.js';
 import { isSoakbenchError } from './errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
 import { VERSION } from './version.js';
@@ -43,7 +43,7 @@ function reportError(err: unknown): number {
  * rather than make a forced exit wait.
  */
 function forceExit(): never {
-  if (pendingAdminRequests() > 0) process.kill(process.pid, 'SIGKILL');
+  if (pendingDriverRequests() > 0) process.kill(process.pid, 'SIGKILL');
   process.exit(EXIT_FAILURE);
 }
 
