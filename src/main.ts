@@ -10,6 +10,7 @@ import { runCommand } from './commands/run-command.js';
 import { pendingAdminRequests } from './driver/kafka/kafka-admin.js';
 import { isSoakbenchError } from './errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
+import { reportCommand } from './report/report-command.js';
 import { VERSION } from './version.js';
 import { problemsOf } from './workload/file-validation-error.js';
 import { validateFiles } from './workload/validate-files.js';
@@ -169,6 +170,19 @@ function buildProgram(setExit: (code: number) => void): Command {
       if (result.ok) process.stdout.write(`${files} file(s) valid\n`);
       else process.stderr.write(`${result.errors.length} error(s) in ${files} file(s)\n`);
       setExit(result.ok ? EXIT_OK : EXIT_USAGE);
+    });
+
+  program
+    .command('report')
+    .description(
+      "one self-contained HTML report (charts and tables, opens offline) of result JSON files, OMB's or soakbench's; several files are overlaid and compared",
+    )
+    .option('-o, --output <file>', 'where the HTML goes', 'report.html')
+    .argument('<result...>', 'result JSON files written by `soakbench run` or by OMB')
+    .action((results: string[], opts) => {
+      const path = reportCommand({ resultPaths: results, outputPath: opts.output });
+      process.stdout.write(`wrote ${path} (${results.length} result(s))\n`);
+      setExit(EXIT_OK);
     });
 
   return program;
