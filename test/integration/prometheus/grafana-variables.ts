@@ -1,4 +1,4 @@
-import type { Dashboard } from '../../../src/dashboards/grafana-model.js';
+import type { Dashboard } from '../../../tools/dashboards/grafana-model.js';
 
 /**
  * Grafana's built-in intervals for the dashboards' default 30-minute range: `$__rate_interval` is

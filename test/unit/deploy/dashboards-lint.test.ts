@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { GridPos } from '../../../src/dashboards/grafana-model.js';
+import type { GridPos } from '../../../tools/dashboards/grafana-model.js';
 import { loadDashboardFiles, queryPanels } from './dashboard-files.js';
 import { isExportedSeries } from './known-metrics.js';
 import { promqlMetricNames } from './promql-metric-names.js';

@@ -3,10 +3,10 @@ import type { DashboardSpec } from './panel-spec.js';
 
 const HEADER = `# Dashboards
 
-<!-- Generated from src/dashboards/ by \`node dist/src/dashboards/gen-dashboards.js\`; edit the code, not this file. -->
+<!-- Generated from tools/dashboards/ by \`node dist/tools/dashboards/gen-dashboards.js\`; edit the code, not this file. -->
 
 soakbench ships two Grafana dashboards in \`grafana/dashboards/\`, provisioned by
-\`grafana/provisioning/\` (see docs/docker.md). They are generated from TypeScript in \`src/dashboards/\`;
+\`grafana/provisioning/\` (see docs/docker.md). They are generated from TypeScript in \`tools/dashboards/\`;
 a unit test regenerates them and fails when the committed JSON differs.
 
 Every query filters on the \`instance\` variable and keeps \`instance\` as a label, so several daemons

@@ -5,7 +5,7 @@ import { increaseOf, maxBy, orZero, quantile, rateOf, select, sumBy } from './pr
 const BY_INSTANCE = ['instance'];
 const MSG_RATE = 'count:msg/s';
 
-import { CONTROLLER_STATES } from '../metrics/metric-labels.js';
+import { CONTROLLER_STATES } from '../../src/metrics/metric-labels.js';
 
 export { CONTROLLER_STATES };
 
