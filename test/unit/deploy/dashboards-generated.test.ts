@@ -8,7 +8,10 @@ describe('generated dashboards', () => {
   test('the committed dashboard JSON and docs/dashboards.md are exactly what tools/dashboards/ generates', () => {
     for (const file of generatedFiles()) {
       const path = repoPath(file.path);
-      assert.ok(existsSync(path), `${file.path} is missing: run node dist/tools/dashboards/gen-dashboards.js`);
+      assert.ok(
+        existsSync(path),
+        `${file.path} is missing: run node dist/tools/dashboards/gen-dashboards.js`,
+      );
       assert.equal(
         readFileSync(path, 'utf8'),
         file.content,
