@@ -1,36 +1,95 @@
-import type {
-  Dashboard,
-  DataSourceRef,
-  FieldDefaults,
-  GridPos,
-  Panel,
-  PrometheusTarget,
-  QueryPanel,
-  TemplateVariable,
-} from './grafana-model.js';
-import type { CustomVariableSpec, DashboardSpec, PanelSpec } from './panel-spec.js';
+/**
+ * Turns a dashboard spec (panel-spec.ts) into Grafana's dashboard JSON with Grafana's foundation SDK
+ * (@grafana/grafana-foundation-sdk, the builders Grafana generates from its own schema), laid out left to
+ * right, row by row. The SDK fills Grafana's defaults; this file sets what soakbench chooses.
+ */
+
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import {
+  CustomVariableBuilder,
+  type Dashboard,
+  DashboardBuilder,
+  DashboardCursorSync,
+  DashboardLinkBuilder,
+  DashboardLinkType,
+  DatasourceVariableBuilder,
+  FieldColorBuilder,
+  FieldColorModeId,
+  type GridPos,
+  QueryVariableBuilder,
+  RowBuilder,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
+  VariableHide,
+  VariableRefresh,
+  VariableSort,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DataqueryBuilder,
+  PromQueryFormat,
+  QueryEditorMode,
+} from '@grafana/grafana-foundation-sdk/prometheus';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { annotationBuilders } from './annotations.js';
+import { DATASOURCE_REF } from './datasource.js';
+import type { CustomVariableSpec, DashboardSpec, PanelSpec, QueryVariableSpec } from './panel-spec.js';
 
 const GRID_COLUMNS = 24;
-// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template.
-const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: '${datasource}' };
+const DATASOURCE = DATASOURCE_REF;
 
 /** The metric whose `instance` label values fill the instance variable: every daemon exports it. */
 export const INSTANCE_VARIABLE_QUERY = 'label_values(soakbench_info, instance)';
 
-/** Turns a dashboard spec into Grafana's JSON model: lays panels out left to right, row by row. */
+type AnyPanelBuilder =
+  | timeseries.PanelBuilder
+  | stat.PanelBuilder
+  | statetimeline.PanelBuilder
+  | table.PanelBuilder;
+
+/** Turns a dashboard spec into Grafana's JSON model. */
 export function buildDashboard(spec: DashboardSpec): Dashboard {
-  const panels: Panel[] = [];
+  const d = new DashboardBuilder(spec.title)
+    .uid(spec.uid)
+    .description(spec.description)
+    .tags(['soakbench'])
+    .id(null)
+    .version(1)
+    .editable()
+    .tooltip(DashboardCursorSync.Crosshair)
+    .refresh('10s')
+    .time({ from: 'now-30m', to: 'now' })
+    .timezone('browser')
+    .link(
+      new DashboardLinkBuilder('soakbench dashboards')
+        .type(DashboardLinkType.Dashboards)
+        .tags(['soakbench'])
+        .asDropdown(false)
+        .includeVars(true)
+        .keepTime(true)
+        .icon('external link')
+        .targetBlank(false)
+        .tooltip('')
+        .url(''),
+    )
+    .withVariable(datasourceVariable())
+    .withVariable(instanceVariable());
+  for (const v of spec.queryVariables ?? []) d.withVariable(queryVariable(v));
+  for (const v of spec.customVariables ?? []) d.withVariable(customVariable(v));
+  for (const a of annotationBuilders(spec.annotations ?? [])) d.annotation(a);
+
   let id = 1;
   let y = 0;
   for (const row of spec.rows) {
-    panels.push({
-      id: id++,
-      type: 'row',
-      title: row.title,
-      collapsed: false,
-      gridPos: pos(0, y, 24, 1),
-      panels: [],
-    });
+    d.withRow(
+      new RowBuilder(row.title)
+        .id(id++)
+        .collapsed(false)
+        .gridPos(pos(0, y, GRID_COLUMNS, 1)),
+    );
     y += 1;
     let x = 0;
     let lineHeight = 0;
@@ -42,237 +101,189 @@ export function buildDashboard(spec: DashboardSpec): Dashboard {
         x = 0;
         lineHeight = 0;
       }
-      panels.push(buildPanel(id++, panel, pos(x, y, w, h)));
+      d.withPanel(buildPanel(id++, panel, pos(x, y, w, h)));
       x += w;
       lineHeight = Math.max(lineHeight, h);
     }
     y += lineHeight;
   }
-  return {
-    uid: spec.uid,
-    title: spec.title,
-    description: spec.description,
-    tags: ['soakbench'],
-    id: null,
-    version: 1,
-    schemaVersion: 39,
-    editable: true,
-    fiscalYearStartMonth: 0,
-    graphTooltip: 1,
-    liveNow: false,
-    refresh: '10s',
-    time: { from: 'now-30m', to: 'now' },
-    timepicker: {},
-    timezone: 'browser',
-    weekStart: '',
-    annotations: {
-      list: [
-        {
-          builtIn: 1,
-          datasource: { type: 'grafana', uid: '-- Grafana --' },
-          enable: true,
-          hide: true,
-          iconColor: 'rgba(0, 211, 255, 1)',
-          name: 'Annotations & Alerts',
-          type: 'dashboard',
-        },
-      ],
-    },
-    links: [
-      {
-        title: 'soakbench dashboards',
-        type: 'dashboards',
-        tags: ['soakbench'],
-        asDropdown: false,
-        includeVars: true,
-        keepTime: true,
-        icon: 'external link',
-        targetBlank: false,
-        tooltip: '',
-        url: '',
-      },
-    ],
-    templating: {
-      list: [datasourceVariable(), instanceVariable(), ...(spec.customVariables ?? []).map(customVariable)],
-    },
-    panels,
-  };
+  return d.build();
 }
 
 function pos(x: number, y: number, w: number, h: number): GridPos {
   return { x, y, w, h };
 }
 
-function buildPanel(id: number, spec: PanelSpec, gridPos: GridPos): QueryPanel {
-  return {
-    id,
-    type: spec.kind,
-    title: spec.title,
-    description: spec.description,
-    datasource: DATASOURCE,
-    gridPos,
-    fieldConfig: { defaults: fieldDefaults(spec), overrides: spec.overrides ?? [] },
-    options: panelOptions(spec),
-    targets: spec.queries.map((query, index) => target(index, query.expr, query.legend, spec)),
-    transformations:
-      spec.kind === 'table'
-        ? [
-            {
-              id: 'organize',
-              options: {
-                excludeByName: { Time: true, Value: true, __name__: true },
-                indexByName: {},
-                renameByName: {},
-              },
-            },
-          ]
-        : [],
-  };
+function buildPanel(id: number, spec: PanelSpec, gridPos: GridPos): AnyPanelBuilder {
+  const panel = typedPanel(spec)
+    .id(id)
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(DATASOURCE)
+    .gridPos(gridPos)
+    .unit(spec.unit)
+    .colorScheme(
+      new FieldColorBuilder().mode(
+        spec.kind === 'timeseries' ? FieldColorModeId.PaletteClassic : FieldColorModeId.Thresholds,
+      ),
+    )
+    .thresholds(
+      new ThresholdsConfigBuilder()
+        .mode(ThresholdsMode.Absolute)
+        .steps(spec.thresholds ?? [{ color: 'green', value: null }]),
+    )
+    .mappings(spec.mappings ?? [])
+    .overrides(spec.overrides ?? [])
+    .targets(spec.queries.map((q, i) => target(i, q.expr, q.legend, spec)));
+  if (spec.min !== undefined) panel.min(spec.min);
+  if (spec.max !== undefined) panel.max(spec.max);
+  if (spec.decimals !== undefined) panel.decimals(spec.decimals);
+  if (spec.kind === 'table') {
+    panel.withTransformation({
+      id: 'organize',
+      options: {
+        excludeByName: { Time: true, Value: true, __name__: true },
+        indexByName: {},
+        renameByName: {},
+      },
+    });
+  }
+  return panel;
 }
 
-function target(index: number, expr: string, legend: string, spec: PanelSpec): PrometheusTarget {
+/**
+ * One Prometheus query. The SDK's range() and instant() can only switch a mode on; both are written
+ * explicitly (an instant query with `range` left out would be run as a range query too).
+ */
+function target(index: number, expr: string, legend: string, spec: PanelSpec): cog.Builder<cog.Dataquery> {
   const instant = spec.instant === true;
-  return {
-    refId: String.fromCharCode(65 + index),
-    datasource: DATASOURCE,
-    editorMode: 'code',
-    expr,
-    legendFormat: legend,
-    range: !instant,
-    instant,
-    format: spec.kind === 'table' ? 'table' : 'time_series',
-  };
+  const query = new DataqueryBuilder()
+    .refId(String.fromCharCode(65 + index))
+    .datasource(DATASOURCE)
+    .editorMode(QueryEditorMode.Code)
+    .expr(expr)
+    .legendFormat(legend)
+    .format(spec.kind === 'table' ? PromQueryFormat.Table : PromQueryFormat.TimeSeries);
+  return { build: () => ({ ...query.build(), range: !instant, instant }) };
 }
 
-function fieldDefaults(spec: PanelSpec): FieldDefaults {
-  const defaults: FieldDefaults = {
-    unit: spec.unit,
-    color: { mode: spec.kind === 'timeseries' ? 'palette-classic' : 'thresholds' },
-    thresholds: { mode: 'absolute', steps: spec.thresholds ?? [{ color: 'green', value: null }] },
-    mappings: spec.mappings ?? [],
-    custom: customFieldConfig(spec),
-  };
-  if (spec.min !== undefined) defaults.min = spec.min;
-  if (spec.max !== undefined) defaults.max = spec.max;
-  if (spec.decimals !== undefined) defaults.decimals = spec.decimals;
-  return defaults;
-}
-
-function customFieldConfig(spec: PanelSpec): Record<string, unknown> {
+/** The panel builder of the spec's kind, with soakbench's display choices for that kind. */
+function typedPanel(spec: PanelSpec): AnyPanelBuilder {
   switch (spec.kind) {
     case 'timeseries':
-      return {
-        drawStyle: spec.bars === true ? 'bars' : 'line',
-        lineWidth: 1,
-        fillOpacity: spec.bars === true ? 60 : 10,
-        showPoints: 'never',
-        spanNulls: false,
-        stacking: { mode: 'none', group: 'A' },
-      };
-    case 'state-timeline':
-      return { fillOpacity: 80, lineWidth: 0 };
-    case 'table':
-      return { align: 'auto', cellOptions: { type: 'auto' } };
+      return new timeseries.PanelBuilder()
+        .drawStyle(spec.bars === true ? common.GraphDrawStyle.Bars : common.GraphDrawStyle.Line)
+        .lineWidth(1)
+        .fillOpacity(spec.bars === true ? 60 : 10)
+        .showPoints(common.VisibilityMode.Never)
+        .spanNulls(false)
+        .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.None).group('A'))
+        .legend(
+          new common.VizLegendOptionsBuilder()
+            .showLegend(true)
+            .displayMode(common.LegendDisplayMode.Table)
+            .placement(common.LegendPlacement.Bottom)
+            .calcs(['mean', 'max', 'lastNotNull']),
+        )
+        .tooltip(
+          new common.VizTooltipOptionsBuilder()
+            .mode(common.TooltipDisplayMode.Multi)
+            .sort(common.SortOrder.Descending),
+        );
     case 'stat':
-      return {};
+      return new stat.PanelBuilder()
+        .reduceOptions(new common.ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(''))
+        .orientation(common.VizOrientation.Auto)
+        .textMode(common.BigValueTextMode.ValueAndName)
+        .colorMode(common.BigValueColorMode.Value)
+        .graphMode(spec.instant === true ? common.BigValueGraphMode.None : common.BigValueGraphMode.Area)
+        .justifyMode(common.BigValueJustifyMode.Auto)
+        .wideLayout(true)
+        .showPercentChange(false);
+    case 'state-timeline':
+      return new statetimeline.PanelBuilder()
+        .fillOpacity(80)
+        .lineWidth(0)
+        .mergeValues(true)
+        .showValue(common.VisibilityMode.Auto)
+        .alignValue(common.TimelineValueAlignment.Left)
+        .rowHeight(0.9)
+        .legend(new common.VizLegendOptionsBuilder().showLegend(false))
+        .tooltip(
+          new common.VizTooltipOptionsBuilder()
+            .mode(common.TooltipDisplayMode.Single)
+            .sort(common.SortOrder.None),
+        );
+    case 'table':
+      return new table.PanelBuilder()
+        .showHeader(true)
+        .cellHeight(common.TableCellHeight.Sm)
+        .align(common.FieldTextAlignment.Auto)
+        .cellOptions({ type: common.TableCellDisplayMode.Auto })
+        .footer(new common.TableFooterOptionsBuilder().show(false).reducer(['sum']).fields([]));
   }
 }
 
-function panelOptions(spec: PanelSpec): Record<string, unknown> {
-  switch (spec.kind) {
-    case 'timeseries':
-      return {
-        legend: {
-          showLegend: true,
-          displayMode: 'table',
-          placement: 'bottom',
-          calcs: ['mean', 'max', 'lastNotNull'],
-        },
-        tooltip: { mode: 'multi', sort: 'desc' },
-      };
-    case 'stat':
-      return {
-        reduceOptions: { values: false, calcs: ['lastNotNull'], fields: '' },
-        orientation: 'auto',
-        textMode: 'value_and_name',
-        colorMode: 'value',
-        graphMode: spec.instant === true ? 'none' : 'area',
-        justifyMode: 'auto',
-        wideLayout: true,
-        showPercentChange: false,
-      };
-    case 'state-timeline':
-      return {
-        mergeValues: true,
-        showValue: 'auto',
-        alignValue: 'left',
-        rowHeight: 0.9,
-        legend: { showLegend: false },
-        tooltip: { mode: 'single', sort: 'none' },
-      };
-    case 'table':
-      return { showHeader: true, cellHeight: 'sm', footer: { show: false, reducer: ['sum'], fields: '' } };
-  }
+function datasourceVariable(): DatasourceVariableBuilder {
+  return new DatasourceVariableBuilder('datasource')
+    .label('Data source')
+    .description('The Prometheus that scrapes the soakbench daemons.')
+    .type('prometheus')
+    .hide(VariableHide.DontHide)
+    .includeAll(false)
+    .multi(false);
 }
 
-function datasourceVariable(): TemplateVariable {
-  return {
-    name: 'datasource',
-    label: 'Data source',
-    type: 'datasource',
-    description: 'The Prometheus that scrapes the soakbench daemons.',
-    query: 'prometheus',
-    current: {},
-    hide: 0,
-    includeAll: false,
-    multi: false,
-    options: [],
-    refresh: 1,
-    regex: '',
-    skipUrlSync: false,
-  };
+function instanceVariable(): QueryVariableBuilder {
+  return (
+    new QueryVariableBuilder('instance')
+      .label('Instance')
+      .description('soakbench daemons to show; each one is its own series, side by side.')
+      .datasource(DATASOURCE)
+      .definition(INSTANCE_VARIABLE_QUERY)
+      .query({
+        query: INSTANCE_VARIABLE_QUERY,
+        refId: 'PrometheusVariableQueryEditor-VariableQuery',
+        qryType: 1,
+      })
+      // `.+`, not Grafana's default `.*`: an "All" that matched the empty string would also match series
+      // without an instance label.
+      .allValue('.+')
+      .current({ selected: true, text: ['All'], value: ['$__all'] })
+      .hide(VariableHide.DontHide)
+      .includeAll(true)
+      .multi(true)
+      .refresh(VariableRefresh.OnTimeRangeChanged)
+      .regex('')
+      .sort(VariableSort.AlphabeticalAsc)
+  );
 }
 
-function instanceVariable(): TemplateVariable {
-  return {
-    name: 'instance',
-    label: 'Instance',
-    type: 'query',
-    description: 'soakbench daemons to show; each one is its own series, side by side.',
-    datasource: DATASOURCE,
-    definition: INSTANCE_VARIABLE_QUERY,
-    query: {
-      query: INSTANCE_VARIABLE_QUERY,
-      refId: 'PrometheusVariableQueryEditor-VariableQuery',
-      qryType: 1,
-    },
-    // `.+`, not Grafana's default `.*`: an "All" that matched the empty string would also match series
-    // without an instance label.
-    allValue: '.+',
-    current: { selected: true, text: ['All'], value: ['$__all'] },
-    hide: 0,
-    includeAll: true,
-    multi: true,
-    options: [],
-    refresh: 2,
-    regex: '',
-    skipUrlSync: false,
-    sort: 1,
-  };
+/** A variable whose value is read from Prometheus: `query_result(...)` and a regex that keeps the value. */
+function queryVariable(spec: QueryVariableSpec): QueryVariableBuilder {
+  return new QueryVariableBuilder(spec.name)
+    .label(spec.label)
+    .description(spec.description)
+    .datasource(DATASOURCE)
+    .definition(spec.query)
+    .query({ query: spec.query, refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 3 })
+    .regex(spec.regex)
+    .current({ selected: true, text: spec.fallback, value: spec.fallback })
+    .hide(VariableHide.DontHide)
+    .includeAll(false)
+    .multi(false)
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.Disabled);
 }
 
-function customVariable(spec: CustomVariableSpec): TemplateVariable {
-  return {
-    name: spec.name,
-    label: spec.label,
-    type: 'custom',
-    description: spec.description,
-    query: spec.values.join(','),
-    current: { selected: true, text: spec.defaultValue, value: spec.defaultValue },
-    options: spec.values.map((value) => ({ selected: value === spec.defaultValue, text: value, value })),
-    hide: 0,
-    includeAll: false,
-    multi: false,
-    skipUrlSync: false,
-  };
+function customVariable(spec: CustomVariableSpec): CustomVariableBuilder {
+  return new CustomVariableBuilder(spec.name)
+    .label(spec.label)
+    .description(spec.description)
+    .values(spec.values.join(','))
+    .current({ selected: true, text: spec.defaultValue, value: spec.defaultValue })
+    .options(spec.values.map((value) => ({ selected: value === spec.defaultValue, text: value, value })))
+    .hide(VariableHide.DontHide)
+    .includeAll(false)
+    .multi(false);
 }
