@@ -10,6 +10,7 @@ import { runCommand } from './commands/run-command.js';
 import { pendingAdminRequests } from './driver/kafka/kafka-admin.js';
 import { isSoakbenchError } from './errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
+import { createProgressLine } from './progress/progress-line.js';
 import { reportCommand } from './report/report-command.js';
 import { VERSION } from './version.js';
 import { problemsOf } from './workload/file-validation-error.js';
@@ -81,7 +82,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('run')
     .description(
-      'OMB-style one-shot run of each workload: console lines every 10 s, one result JSON per workload',
+      'OMB-style one-shot run of each workload: console lines every 10 s, one result JSON per workload; on a terminal, a live progress line (time left, rate, p99, errors)',
     )
     .requiredOption('--driver <file>', 'OMB Kafka driver file (YAML)')
     .option('--output-dir <dir>', 'where result JSON files go', '.')
@@ -106,6 +107,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<workload...>', 'OMB workload files (YAML or JSON)')
     .action(async (workloads: string[], opts) => {
       const log = createLogger({ level: opts.logLevel });
+      const progress = createProgressLine(process.stdout);
       const outcome = await runCommand({
         driverPath: opts.driver,
         workloadPaths: workloads,
@@ -116,7 +118,11 @@ function buildProgram(setExit: (code: number) => void): Command {
         p99TargetMs: opts.p99TargetMs,
         maxRate: opts.maxRate,
         signal: stopSignal(),
-        print: (line) => process.stdout.write(`${line}\n`),
+        print: (line) => {
+          progress?.clear();
+          process.stdout.write(`${line}\n`);
+        },
+        progress,
         log,
       });
       log.flush();
