@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { KafkaDriver } from '../driver/kafka/kafka-driver.js';
 import { IntegrityTracker } from '../integrity/integrity-tracker.js';
 import type { Logger } from '../log/logger.js';
+import type { ProgressSink } from '../progress/progress-line.js';
 import { formatAggregatedLine, formatPeriodLine } from '../results/console-lines.js';
 import { ResultCollector } from '../results/result-collector.js';
 import { writeResultFile } from '../results/result-file.js';
@@ -39,6 +40,8 @@ export interface RunOptions {
   lateAfterMs?: number;
   /** Console lines (stdout). */
   print: (line: string) => void;
+  /** The live progress line on a terminal (src/progress/progress-line.ts); none otherwise. */
+  progress?: ProgressSink;
   log: Logger;
   clock?: Clock;
 }
@@ -149,9 +152,11 @@ async function runOne(
     const warmupMs = workload.warmupDurationMinutes * 60_000;
     if (warmupMs > 0) {
       print('----- Starting warm-up traffic -----');
-      await periods(warmupMs, periodMs, signal, engine, closePeriod, clock, (p) =>
-        print(formatPeriodLine(p)),
-      );
+      options.progress?.phase('warm-up', warmupMs);
+      await periods(warmupMs, periodMs, signal, engine, closePeriod, clock, (p) => {
+        options.progress?.period(p);
+        print(formatPeriodLine(p));
+      });
       stats.reset();
       adaptive?.periods.close(clock.nowNs());
     }
@@ -159,7 +164,9 @@ async function runOne(
       print('----- Starting benchmark traffic -----');
       const testMs =
         workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY;
+      options.progress?.phase('test', testMs);
       await periods(testMs, periodMs, signal, engine, closePeriod, clock, (p) => {
+        options.progress?.period(p);
         print(formatPeriodLine(p));
         collector.addPeriod(p);
       });
@@ -170,6 +177,7 @@ async function runOne(
     measured = stats.cumulativeSnapshot(testEndNs);
     partial = signal.aborted;
   } finally {
+    options.progress?.stop();
     adaptive?.stop();
     // Acknowledged messages still on their way to the consumers are counted before the totals are taken.
     await engine.stop({ flushMs: 10_000, drainMs: workload.subscriptionsPerTopic > 0 ? 15_000 : 0 });
