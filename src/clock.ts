@@ -1,5 +1,5 @@
 /**
- * Time as a dependency (STYLE.md principle 3): the rate limiter, stats windows and the controller take a
+ * Time as a dependency (docs/contributing.md, "Code style"): the rate limiter, stats windows and the controller take a
  * Clock, so tests drive them with a ManualClock and assert exact times.
  *
  * `nowNs` is a monotonic clock in nanoseconds (a double: 2^53 ns is 104 days, enough for a soak run);

@@ -1,6 +1,6 @@
 import { type ErrorCode, isSoakbenchError } from '../errors.js';
 
-/** The one place error codes become HTTP statuses (STYLE.md). */
+/** The one place error codes become HTTP statuses (docs/contributing.md, "Code style"). */
 const STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_ARGUMENT: 400,
   INVALID_CONFIG: 400,
@@ -13,7 +13,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   KAFKA_TIMEOUT: 503,
 };
 
-/** The JSON body of every error answer: `{error, message, field?}` (DESIGN.md §4). */
+/** The JSON body of every error answer: `{error, message, field?}` (docs/architecture.md "HTTP API"). */
 export interface ErrorBody {
   error: string;
   message: string;
@@ -35,12 +35,20 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
         status: 400,
         body: { error: 'invalid_json', message: `the body is not valid JSON: ${e.message}` },
       };
-    case 'entity.too.large':
-      // 400 rather than 413: every rejected input answers 400 here (DESIGN.md §4).
+    case 'entity.too.large': {
+      // 413, not 400: the body was not read, so nothing in it is wrong yet; a client (or proxy) that
+      // knows 413 can tell "send less" from "send something else". Same JSON shape as every error.
+      const { limit, length } = err as { limit?: number; length?: number };
+      const size = typeof length === 'number' ? `${length} bytes` : 'larger than that';
+      const bound = typeof limit === 'number' ? `at most ${limit} bytes` : 'a smaller body';
       return {
-        status: 400,
-        body: { error: 'body_too_large', message: e.message ?? 'request entity too large' },
+        status: 413,
+        body: {
+          error: 'body_too_large',
+          message: `the request body must be ${bound} (http.bodyLimitBytes), found ${size}`,
+        },
       };
+    }
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return {

@@ -1,4 +1,4 @@
-// The one import of express (STYLE.md: one seam per outside system).
+// The one import of express (docs/architecture.md, "Seams").
 import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -6,6 +6,7 @@ import { SoakbenchError } from '../errors.js';
 import { bodyValue, SMALL_BODY_TYPES } from './body.js';
 import type { ControllerSettingsPatch, DaemonControl } from './daemon-control.js';
 import { toHttpError } from './error-mapper.js';
+import { addLivePageRoutes, LIVE_PAGE_PATHS } from './live-page.js';
 import { openApiDocument } from './openapi.js';
 import { check, checkRate, controllerSchema } from './schemas.js';
 
@@ -32,7 +33,7 @@ function noBytes(req: Request): boolean {
   return req.get('transfer-encoding') === undefined && Number(req.get('content-length') ?? 0) === 0;
 }
 
-/** Builds the express app of DESIGN.md §4. */
+/** Builds the express app of the HTTP API (docs/architecture.md, "HTTP API"). */
 export function createHttpApi(options: HttpApiOptions): express.Express {
   const { control } = options;
   const app = express();
@@ -169,6 +170,7 @@ export function createHttpApi(options: HttpApiOptions): express.Express {
     '/openapi.json',
     route(() => openApiDocument(options.version)),
   );
+  addLivePageRoutes(app);
 
   // Known paths with another method: 405 with the allowed ones.
   const allowed: Record<string, string[]> = {
@@ -183,6 +185,7 @@ export function createHttpApi(options: HttpApiOptions): express.Express {
     '/resume': ['POST'],
     '/results': ['GET'],
     '/openapi.json': ['GET'],
+    ...LIVE_PAGE_PATHS,
   };
   app.use((req: Request, res: Response) => {
     const methods = allowed[req.path];

@@ -1,4 +1,4 @@
-// The one import of convict (STYLE.md: one seam per outside system).
+// The one import of convict (docs/architecture.md, "Seams").
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,8 +6,9 @@ import convict from 'convict';
 import { parse as parseYaml } from 'yaml';
 import { SoakbenchError } from '../errors.js';
 import { LOG_LEVELS } from '../log/logger.js';
+import { atMost, MAX_P99_TARGET_MS, MAX_RATE } from '../workload/limits.js';
 
-/** The daemon's settings, typed and frozen. Names and environment variables: DESIGN.md §3. */
+/** The daemon's settings, typed and frozen. Names and environment variables: README.md, "Configuration"; docs/architecture.md, "Files". */
 export interface DaemonConfig {
   http: { host: string; port: number; allowUnauthenticated: boolean; bodyLimitBytes: number };
   api: { token: string };
@@ -53,6 +54,25 @@ convict.addFormats({
   'non-negative-number': {
     validate: (v: unknown) => {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error('must be a number >= 0');
+    },
+    coerce: (v: unknown) =>
+      typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v,
+  },
+  // Bounds shared with workload files, the HTTP API and the flags (src/workload/limits.ts).
+  rate: {
+    validate: (v: unknown) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_RATE) {
+        throw new Error(`must be a number of msg/s, 0 or more and ${atMost(MAX_RATE)}`);
+      }
+    },
+    coerce: (v: unknown) =>
+      typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v,
+  },
+  'p99-target-ms': {
+    validate: (v: unknown) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_P99_TARGET_MS) {
+        throw new Error(`must be a number of ms, 0 or more and ${atMost(MAX_P99_TARGET_MS)}`);
+      }
     },
     coerce: (v: unknown) =>
       typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v,
@@ -189,7 +209,7 @@ const schema = {
     },
     p99TargetMs: {
       doc: 'SLO: p99 response time (ack − intended), ms',
-      format: 'non-negative-number',
+      format: 'p99-target-ms',
       default: 50,
       env: 'SOAKBENCH_P99_TARGET_MS',
     },
@@ -201,13 +221,13 @@ const schema = {
     },
     minRate: {
       doc: 'adaptive mode never goes below (msg/s)',
-      format: 'non-negative-number',
+      format: 'rate',
       default: 10,
       env: 'SOAKBENCH_MIN_RATE',
     },
     maxRate: {
       doc: 'adaptive mode never goes above (msg/s)',
-      format: 'non-negative-number',
+      format: 'rate',
       default: 1_000_000,
       env: 'SOAKBENCH_MAX_RATE',
     },
@@ -283,7 +303,7 @@ export function loadDaemonConfig(options: LoadConfigOptions): Readonly<DaemonCon
         }
         config.load(parsed);
       }
-      // convict's load() applies the environment again afterwards: file < environment, as DESIGN.md says.
+      // convict's load() applies the environment again afterwards: file < environment, as docs/architecture.md ("Files") says.
     }
     for (const [key, value] of Object.entries(options.overrides ?? {})) {
       if (value !== undefined) config.set(key as never, value as never);

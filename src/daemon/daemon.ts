@@ -24,7 +24,8 @@ import { LoadEngine } from '../worker/load-engine.js';
 import { sweepAbandonedTopics } from '../worker/topic-sweep.js';
 import type { DriverFile } from '../workload/driver-file.js';
 import { refuseUnsupported } from '../workload/supported.js';
-import { parseWorkloadText, type Workload } from '../workload/workload.js';
+import type { Workload } from '../workload/workload.js';
+import { parseWorkloadText } from '../workload/workload-parser.js';
 
 /** OMB's console/result period. */
 const RESULT_PERIOD_MS = 10_000;

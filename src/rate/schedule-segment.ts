@@ -5,8 +5,8 @@ const NS_PER_S = 1e9;
 /**
  * Intended send time of message `index` on a schedule that passed `anchorPosition` (a possibly fractional
  * message index) at `anchorNs`, at `ratePerSec`. Computed from the index, never by adding intervals, so the
- * error stays below a nanosecond after billions of messages (OMB's UniformRateLimiter and k6 compute
- * intended times the same way).
+ * error stays below a nanosecond after billions of messages (docs/controller.md "Holding the rate", rule 1;
+ * OMB's UniformRateLimiter and k6 compute intended times the same way).
  */
 export function scheduleTimeNs(
   anchorNs: number,

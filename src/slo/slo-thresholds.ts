@@ -1,12 +1,7 @@
-import type { SoakbenchError } from '../errors.js';
-import { FileValidationError } from '../workload/file-validation-error.js';
-import { isMapping, type ProblemSink, problemSink } from '../workload/problem-sink.js';
-import { parseStructuredText, readStructuredFile } from '../workload/read-structured-file.js';
-
 /**
- * The thresholds of an `slo:` block (docs/workloads.md, "SLO verdicts"), in the order the verdict lists
- * them. Latencies are milliseconds; a `max*` threshold passes when the measured value is at most it, a
- * `min*` threshold when it is at least it.
+ * The thresholds of an `slo:` block (docs/workloads.md, "SLO verdicts"; read by src/workload/slo-block.ts),
+ * in the order the verdict lists them. Latencies are milliseconds; a `max*` threshold passes when the
+ * measured value is at most it, a `min*` threshold when it is at least it.
  */
 export const SLO_THRESHOLD_NAMES = [
   'publishResponseTimeP99Ms',
@@ -40,68 +35,3 @@ export const SLO_THRESHOLD_KINDS: Readonly<
   maxOutOfOrder: { compare: 'atMost', accepts: 'count' },
   minAchievedRatio: { compare: 'atLeast', accepts: 'ratio' },
 };
-
-const EXPECTED = {
-  ms: 'a number of milliseconds above 0 (fractions allowed)',
-  ratio: 'a number above 0 and at most 1 (0.99, not 99)',
-  count: 'a whole number, 0 or more',
-} as const;
-
-/**
- * Reads an `slo` block at field path `at` ("slo" in a workload, "" for a file of its own); undefined when
- * it has problems (each reported to `sink`). An empty block is an error: a gate that checks nothing would
- * pass every run, and an empty block is usually a mis-indented one.
- */
-export function readSloBlock(value: unknown, at: string, sink: ProblemSink): SloThresholds | undefined {
-  const where = at === '' ? '(document)' : at;
-  const names: readonly string[] = SLO_THRESHOLD_NAMES;
-  const expected = `a mapping of at least one threshold (${names.join(', ')})`;
-  if (!isMapping(value)) {
-    sink.bad(where, expected, value);
-    return undefined;
-  }
-  if (Object.keys(value).length === 0) {
-    sink.badWorded(where, expected, 'an empty mapping');
-    return undefined;
-  }
-  const out: Partial<Record<SloThresholdName, number>> = {};
-  let ok = true;
-  for (const [key, v] of Object.entries(value)) {
-    const field = at === '' ? key : `${at}.${key}`;
-    if (!names.includes(key)) {
-      sink.unknownKey(field, key, 'an SLO threshold', names);
-      ok = false;
-      continue;
-    }
-    const name = key as SloThresholdName;
-    const accepts = SLO_THRESHOLD_KINDS[name].accepts;
-    const valid =
-      typeof v === 'number' &&
-      Number.isFinite(v) &&
-      (accepts === 'count' ? Number.isInteger(v) && v >= 0 : v > 0) &&
-      (accepts !== 'ratio' || v <= 1);
-    if (valid) out[name] = v;
-    else {
-      sink.bad(field, EXPECTED[accepts], v);
-      ok = false;
-    }
-  }
-  return ok ? Object.freeze(out) : undefined;
-}
-
-/** Reads a file of thresholds (`--slo FILE`: the `slo:` block's content at the top level, YAML or JSON). */
-export function loadSloFile(path: string): SloThresholds {
-  return parseSlo(readStructuredFile(path, 'INVALID_WORKLOAD'), path);
-}
-
-/** Parses thresholds from text (an HTTP body, say); `file` names it in messages. */
-export function parseSloText(text: string, file: string): SloThresholds {
-  return parseSlo(parseStructuredText(text, file, 'INVALID_WORKLOAD'), file);
-}
-
-function parseSlo(raw: unknown, file: string): SloThresholds {
-  const errors: SoakbenchError[] = [];
-  const thresholds = readSloBlock(raw, '', problemSink('INVALID_WORKLOAD', file, errors));
-  if (thresholds === undefined) throw new FileValidationError('INVALID_WORKLOAD', file, errors);
-  return thresholds;
-}

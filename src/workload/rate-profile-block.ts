@@ -1,4 +1,5 @@
 import type { RateProfileSpec, RateStepSpec } from '../rate/rate-profile-spec.js';
+import { atMost, MAX_DURATION_MINUTES, MAX_RATE } from './limits.js';
 import { isMapping, type ProblemSink } from './problem-sink.js';
 
 /** Most steps a profile may have (a day of one-minute steps is 1,440). */
@@ -7,6 +8,10 @@ const STEP_KEYS: readonly string[] = ['rate', 'seconds', 'ramp', 'sine', 'name']
 const SINE_KEYS: readonly string[] = ['min', 'max', 'periodSeconds'];
 const TIME_OF_DAY_KEYS: readonly string[] = ['timeOfDay', 'utcOffset'];
 const UTC_OFFSET = /^([+-])(\d{2}):(\d{2})$/;
+/** The bounds of limits.ts: rates as producerRate, a step or a sine's period as a run's duration. */
+const MAX_SECONDS = MAX_DURATION_MINUTES * 60;
+const RATE = `a number of messages/s, 0 or more and ${atMost(MAX_RATE)}`;
+const SECONDS = `a number of seconds above 0 and ${atMost(MAX_SECONDS)}`;
 const SHAPES =
   'a list of steps ({rate, seconds}, {rate, seconds, ramp: true}, {sine: {min, max, periodSeconds}, seconds}) ' +
   'or {timeOfDay: [24 rates], utcOffset}';
@@ -79,7 +84,7 @@ function readStep(item: unknown, at: string, sink: ProblemSink): RateStepSpec | 
       ok = false;
     }
   }
-  const seconds = positive(item, 'seconds', at, sink, 'a number of seconds above 0');
+  const seconds = positive(item, 'seconds', at, sink);
   const name = item.name;
   if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) {
     sink.bad(`${at}.name`, 'a non-empty string', name);
@@ -105,7 +110,7 @@ function readStep(item: unknown, at: string, sink: ProblemSink): RateStepSpec | 
     if (!ok || sine === undefined || seconds === undefined) return undefined;
     return Object.freeze({ kind: 'sine', ...sine, seconds, name: named });
   }
-  const rate = nonNegative(item, 'rate', at, sink, 'a number of messages/s, 0 or more');
+  const rate = rateOf(item, 'rate', at, sink);
   const ramp = item.ramp;
   if (ramp !== undefined && typeof ramp !== 'boolean') {
     sink.bad(`${at}.ramp`, 'true or false', ramp);
@@ -131,9 +136,9 @@ function readSine(
       ok = false;
     }
   }
-  const min = nonNegative(value, 'min', at, sink, 'a number of messages/s, 0 or more');
-  const max = nonNegative(value, 'max', at, sink, 'a number of messages/s, 0 or more');
-  const periodSeconds = positive(value, 'periodSeconds', at, sink, 'a number of seconds above 0');
+  const min = rateOf(value, 'min', at, sink);
+  const max = rateOf(value, 'max', at, sink);
+  const periodSeconds = positive(value, 'periodSeconds', at, sink);
   if (min !== undefined && max !== undefined && max < min) {
     sink.bad(`${at}.max`, `a rate of at least min (${min})`, max);
     ok = false;
@@ -156,8 +161,8 @@ function readTimeOfDay(value: Record<string, unknown>, sink: ProblemSink): RateP
     ok = false;
   } else {
     rates.forEach((r: unknown, h) => {
-      if (typeof r !== 'number' || !Number.isFinite(r) || r < 0) {
-        sink.bad(`rateProfile.timeOfDay[${h}]`, 'a number of messages/s, 0 or more', r);
+      if (typeof r !== 'number' || !Number.isFinite(r) || r < 0 || r > MAX_RATE) {
+        sink.bad(`rateProfile.timeOfDay[${h}]`, RATE, r);
         ok = false;
       }
     });
@@ -194,16 +199,15 @@ export function utcOffsetMinutes(value: unknown): number | undefined {
   return m[1] === '-' ? -minutes : minutes;
 }
 
-function nonNegative(
+function rateOf(
   map: Record<string, unknown>,
   key: string,
   at: string,
   sink: ProblemSink,
-  expected: string,
 ): number | undefined {
   const v = map[key];
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-  sink.bad(`${at}.${key}`, expected, v);
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_RATE) return v;
+  sink.bad(`${at}.${key}`, RATE, v);
   return undefined;
 }
 
@@ -212,10 +216,9 @@ function positive(
   key: string,
   at: string,
   sink: ProblemSink,
-  expected: string,
 ): number | undefined {
   const v = map[key];
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
-  sink.bad(`${at}.${key}`, expected, v);
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_SECONDS) return v;
+  sink.bad(`${at}.${key}`, SECONDS, v);
   return undefined;
 }

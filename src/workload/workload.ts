@@ -126,5 +126,3 @@ export const WORKLOAD_FIELDS: readonly string[] = [
 export function findsSustainableRate(workload: Pick<Workload, 'producerRate' | 'rateProfile'>): boolean {
   return workload.producerRate === 0 && workload.rateProfile === undefined;
 }
-
-export { loadWorkloadFile, parseWorkload, parseWorkloadText } from './workload-parser.js';

@@ -1,5 +1,5 @@
 /**
- * PUT /rate and PUT /controller on a running daemon (DESIGN.md §4): a new rate shows in the measured
+ * PUT /rate and PUT /controller on a running daemon (docs/architecture.md "HTTP API"): a new rate shows in the measured
  * ack rate within seconds; every bad input answers 400 with {error, message, field?} and changes nothing;
  * the forms people type with curl work as typed.
  */
@@ -32,7 +32,7 @@ async function controllerSettings(d: DaemonProcess): Promise<Record<string, unkn
   return { mode, rate, p99TargetMs, maxErrorRate, minRate, maxRate };
 }
 
-/** Asserts the answer is `status` with the JSON error body of DESIGN.md §4, and returns that body. */
+/** Asserts the answer is `status` with the JSON error body of docs/architecture.md "HTTP API", and returns that body. */
 function assertErrorBody(
   what: string,
   answer: { status: number; text: string; json: unknown; headers: Headers },
@@ -100,7 +100,8 @@ describe('soakbench daemon: PUT /rate and PUT /controller', { timeout: 180_000 }
     const before = await rateNow(d);
     assert.equal(before.status, before.metric);
     const padded = `{"rate":5000}${' '.repeat(BODY_LIMIT_BYTES + 100)}`;
-    const cases: [string, RequestOptions, { error?: string; field?: string }][] = [
+    // Every refusal is 400 but an oversized body, 413 (not read, so nothing in it is wrong yet).
+    const cases: [string, RequestOptions, { error?: string; field?: string; status?: number }][] = [
       ['negative', { contentType: JSON_TYPE, body: '-5' }, { field: 'rate' }],
       ['negative in an object', { contentType: JSON_TYPE, body: '{"rate":-5}' }, { field: 'rate' }],
       ['zero', { contentType: JSON_TYPE, body: '0' }, { field: 'rate' }],
@@ -125,8 +126,16 @@ describe('soakbench daemon: PUT /rate and PUT /controller', { timeout: 180_000 }
         { contentType: 'application/xml', body: '<rate>5000</rate>' },
         { field: 'content-type' },
       ],
-      ['oversized (over http.bodyLimitBytes)', { contentType: JSON_TYPE, body: padded }, {}],
-      ['oversized, form-encoded', { contentType: 'application/x-www-form-urlencoded', body: padded }, {}],
+      [
+        'oversized (over http.bodyLimitBytes)',
+        { contentType: JSON_TYPE, body: padded },
+        { error: 'body_too_large', status: 413 },
+      ],
+      [
+        'oversized, form-encoded',
+        { contentType: 'application/x-www-form-urlencoded', body: padded },
+        { error: 'body_too_large', status: 413 },
+      ],
       ['unknown field', { contentType: JSON_TYPE, body: '{"rate":5000,"x":1}' }, { field: 'x' }],
       ['JSON declared, invalid', { contentType: JSON_TYPE, body: '{"rate":5000' }, { error: 'invalid_json' }],
       ['null', { contentType: JSON_TYPE, body: 'null' }, {}],
@@ -139,7 +148,7 @@ describe('soakbench daemon: PUT /rate and PUT /controller', { timeout: 180_000 }
     ];
     for (const [what, options, expected] of cases) {
       const answer = await d.request('PUT', '/rate', options);
-      const body = assertErrorBody(what, answer, 400);
+      const body = assertErrorBody(what, answer, expected.status ?? 400);
       if (expected.error !== undefined) assert.equal(body.error, expected.error, `${what}: ${answer.text}`);
       if (expected.field !== undefined) assert.equal(body.field, expected.field, `${what}: ${answer.text}`);
       assert.deepEqual(await rateNow(d), before, `${what} changed the rate`);
@@ -230,7 +239,7 @@ describe('soakbench daemon: PUT /rate and PUT /controller', { timeout: 180_000 }
   });
 
   test('an empty body declared JSON is not valid JSON: 400 on PUT /controller too', async () => {
-    // DESIGN.md §4: "A body that declares JSON must be valid JSON"; the empty string is not JSON.
+    // docs/architecture.md "HTTP API": a body that declares JSON must be valid JSON; the empty string is not JSON.
     const answer = await d.request('PUT', '/controller', { contentType: JSON_TYPE, body: '' });
     assertErrorBody('empty body declared JSON', answer, 400);
   });
@@ -263,7 +272,7 @@ describe('soakbench daemon: PUT /rate and PUT /controller', { timeout: 180_000 }
       1,
       `exactly one state is 1: ${JSON.stringify(states)}`,
     );
-    // DESIGN.md §4: PUT /rate sets a fixed rate and switches the controller to fixed.
+    // docs/architecture.md "HTTP API": PUT /rate sets a fixed rate and switches the controller to fixed.
     const put = await d.request('PUT', '/rate', { contentType: JSON_TYPE, body: '{"rate":1200}' });
     assert.equal(put.status, 200, put.text);
     assert.deepEqual(

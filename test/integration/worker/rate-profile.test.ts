@@ -5,7 +5,7 @@ import { KafkaDriver } from '../../../src/driver/kafka/kafka-driver.js';
 import { RateProfile } from '../../../src/rate/rate-profile.js';
 import { Stats } from '../../../src/stats/stats.js';
 import { LoadEngine } from '../../../src/worker/load-engine.js';
-import { parseWorkload } from '../../../src/workload/workload.js';
+import { parseWorkload } from '../../../src/workload/workload-parser.js';
 import { testSettings, uniqueName } from '../../helpers/kafka.js';
 import { within } from '../../helpers/wait.js';
 

@@ -5,10 +5,10 @@ import { SoakbenchError } from '../../../src/errors.js';
 import { ResultCollector } from '../../../src/results/result-collector.js';
 import type { TestResult } from '../../../src/results/test-result.js';
 import { formatSloTable } from '../../../src/slo/slo-table.js';
-import { loadSloFile, parseSloText } from '../../../src/slo/slo-thresholds.js';
 import { evaluateSlo, measurementsFromResult, type SloMeasurements } from '../../../src/slo/slo-verdict.js';
 import { Stats } from '../../../src/stats/stats.js';
-import { parseWorkload } from '../../../src/workload/workload.js';
+import { loadSloFile, parseSloText } from '../../../src/workload/slo-block.js';
+import { parseWorkload } from '../../../src/workload/workload-parser.js';
 import { expectProblems } from '../workload/expect-problem.js';
 import { tempFiles } from '../workload/paths.js';
 

@@ -11,13 +11,14 @@ import {
 } from '../../../src/driver/driver.js';
 import { Stats } from '../../../src/stats/stats.js';
 import { LoadEngine } from '../../../src/worker/load-engine.js';
-import { parseWorkload } from '../../../src/workload/workload.js';
+import { parseWorkload } from '../../../src/workload/workload-parser.js';
 import { waitFor } from '../../helpers/wait.js';
 
 /** A driver double: no Kafka; producers accept everything and can be told to fail fatally. */
 class FakeDriver implements Driver {
   readonly name = 'fake';
   readonly producers: { options: ProducerOptions; closed: boolean; sent: number }[] = [];
+  async checkReachable(): Promise<void> {}
   admin(): Admin {
     return {
       createTopics: async (specs) => ({ created: specs.map((s) => s.name), existing: [] }),

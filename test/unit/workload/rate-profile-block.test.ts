@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RateProfile } from '../../../src/rate/rate-profile.js';
 import { utcOffsetMinutes } from '../../../src/workload/rate-profile-block.js';
-import { parseWorkload, parseWorkloadText } from '../../../src/workload/workload.js';
+import { parseWorkload, parseWorkloadText } from '../../../src/workload/workload-parser.js';
 import { expectProblems } from './expect-problem.js';
 
 const FILE = 'profile.yaml';
@@ -119,6 +119,26 @@ describe('workload rateProfile', () => {
     problems(
       { repeatProfile: true },
       { field: 'repeatProfile', expected: 'only with a rateProfile', found: 'true' },
+    );
+  });
+
+  test("rates and durations have the bounds of producerRate and a run's duration (limits.ts)", () => {
+    problems(
+      {
+        rateProfile: [
+          { rate: 20_000_000, seconds: 1e9 },
+          { sine: { min: 0, max: 1e8, periodSeconds: 1e12 }, seconds: 10 },
+        ],
+      },
+      { field: 'rateProfile[0].rate', expected: 'at most 10,000,000', found: '20000000' },
+      { field: 'rateProfile[0].seconds', expected: 'at most 31,622,400', found: '1000000000' },
+      { field: 'rateProfile[1].sine.max', expected: 'at most 10,000,000', found: '100000000' },
+      { field: 'rateProfile[1].sine.periodSeconds', expected: 'at most 31,622,400', found: '1000000000000' },
+    );
+    const rates = Array.from({ length: 24 }, (_, h) => (h === 3 ? 1e9 : 10));
+    problems(
+      { rateProfile: { timeOfDay: rates } },
+      { field: 'rateProfile.timeOfDay[3]', expected: 'at most 10,000,000', found: '1000000000' },
     );
   });
 
