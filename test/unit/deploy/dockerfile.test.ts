@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { sep } from 'node:path';
 import { describe, test } from 'node:test';
 import { repoPath } from './repo-root.js';
 
@@ -59,14 +60,17 @@ describe('Dockerfile', () => {
     assert.match(build[0]!.args, /\sAS\s+build$/i, 'the build stage is named');
   });
 
-  test('the build stage installs the -dev packages, then npm ci (dynamic linking), build, prune', () => {
+  test('the build stage installs the -dev packages, then npm ci (dynamic linking), build, prune, prune-runtime', () => {
     const commands = runs(build).join(' && ');
     for (const pkg of BUILD_PACKAGES) {
       assert.ok(commands.split(/\s+/).includes(pkg), `build stage does not install ${pkg}`);
     }
-    const order = ['CKJS_LINKING=dynamic npm ci', 'npm run build', 'npm prune --omit=dev'].map((step) =>
-      commands.indexOf(step),
-    );
+    const order = [
+      'CKJS_LINKING=dynamic npm ci',
+      'npm run build',
+      'npm prune --omit=dev',
+      'sh scripts/prune-runtime.sh node_modules',
+    ].map((step) => commands.indexOf(step));
     assert.ok(
       order.every((at) => at >= 0),
       `missing step: ${order}`,
@@ -91,6 +95,41 @@ describe('Dockerfile', () => {
       only(final, 'COPY').some((c) => c.args.includes('--from=build') && c.args.includes('node_modules')),
     );
     assert.ok(only(final, 'COPY').some((c) => c.args.includes('--from=build') && c.args.includes('dist')));
+  });
+
+  test('the build stage has scripts/prune-runtime.sh before it runs it (the script the tests run)', () => {
+    const copyAt = build.findIndex(
+      (i) => i.keyword === 'COPY' && i.args.split(/\s+/).includes('scripts/prune-runtime.sh'),
+    );
+    const runAt = build.findIndex((i) => i.keyword === 'RUN' && i.args.includes('scripts/prune-runtime.sh'));
+    assert.ok(copyAt >= 0 && runAt > copyAt, `COPY at ${copyAt}, RUN at ${runAt}`);
+  });
+
+  test('the image holds no tools, tests, benchmarks or dashboard generator', () => {
+    const ignored = readFileSync(repoPath('.dockerignore'), 'utf8').split('\n');
+    for (const dir of ['tools', 'test', 'bench'])
+      assert.ok(ignored.includes(dir), `.dockerignore lacks ${dir}`);
+    for (const copy of only(final, 'COPY')) {
+      const sources = copy.args
+        .split(/\s+/)
+        .filter((a) => !a.startsWith('--'))
+        .slice(0, -1);
+      for (const source of sources) {
+        assert.ok(!/^(\/app\/)?(tools|test|bench)\b|dist\/?$|dist\/(tools|test|bench)/.test(source), source);
+      }
+    }
+    assert.ok(
+      runs(build).some((r) => r.includes('rm -rf dist/src/dashboards')),
+      'the generator is removed',
+    );
+    // Removing it is only safe while no shipped module imports it.
+    const shipped = readdirSync(repoPath('src'), { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts') && !f.startsWith(`dashboards${sep}`),
+    );
+    for (const file of shipped) {
+      const text = readFileSync(repoPath('src', file), 'utf8');
+      assert.doesNotMatch(text, /from '(\.\.?\/)+dashboards\//, `src/${file} imports src/dashboards/`);
+    }
   });
 
   test('runs as a non-root user', () => {
