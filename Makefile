@@ -31,8 +31,8 @@ lint: deps-node ## check formatting and lint rules (Biome), import seams and cyc
 	@echo 'npx biome check . && npx depcruise src'; TIMEFORMAT='=== time lint: %0R s'; \
 	  time (npx biome check . && npx depcruise src --config .dependency-cruiser.cjs --output-type err)
 
-test-unit: build ## run the unit tests (no Kafka needed)
-	node scripts/run-tests.mjs unit
+test-unit: build ## run the unit and component tests (no Kafka needed)
+	node scripts/run-tests.mjs unit,component
 
 test: build lint deps-kafka ## run every test against a local broker; stops it after, unless it was already running
 	SOAKBENCH_TEST_BOOTSTRAP=$(KAFKA_BOOTSTRAP) scripts/kafka.sh with-broker \

@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { KafkaDriver } from '../driver/kafka/kafka-driver.js';
 import { IntegrityTracker } from '../integrity/integrity-tracker.js';
 import type { Logger } from '../log/logger.js';
+import type { ProgressSink } from '../progress/progress-line.js';
 import { formatAggregatedLine, formatPeriodLine } from '../results/console-lines.js';
 import { ResultCollector } from '../results/result-collector.js';
 import { writeResultFile } from '../results/result-file.js';
@@ -13,10 +14,12 @@ import { type CumulativeStats, type PeriodStats, Stats } from '../stats/stats.js
 import { VERSION } from '../version.js';
 import { LoadEngine } from '../worker/load-engine.js';
 import type { DriverFile } from '../workload/driver-file.js';
-import { refuseUnsupported } from '../workload/supported.js';
 import type { Workload } from '../workload/workload.js';
 import { AdaptiveRun } from './adaptive-run.js';
-import { driverSettings, loadDriver, loadWorkloads } from './load-files.js';
+import { driverSettings, loadRunFiles } from './load-files.js';
+
+/** How long `run` waits for the bootstrap servers' first answer before it gives up (exit 1). */
+const REACHABLE_WITHIN_MS = 5_000;
 
 export interface RunOptions {
   driverPath: string;
@@ -37,6 +40,8 @@ export interface RunOptions {
   lateAfterMs?: number;
   /** Console lines (stdout). */
   print: (line: string) => void;
+  /** The live progress line on a terminal (src/progress/progress-line.ts); none otherwise. */
+  progress?: ProgressSink;
   log: Logger;
   clock?: Clock;
 }
@@ -67,12 +72,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
  * at the end, one result JSON per workload. Files are all validated before anything touches Kafka.
  */
 export async function runCommand(options: RunOptions): Promise<RunOutcome> {
-  const driver = loadDriver(options.driverPath, options.bootstrapServers);
-  const workloads = loadWorkloads(options.workloadPaths);
-  workloads.forEach((w, i) => {
-    refuseUnsupported(w, options.workloadPaths[i]!);
-  });
+  const { driver, workloads } = loadRunFiles(
+    options.driverPath,
+    options.workloadPaths,
+    options.bootstrapServers,
+  );
   for (const warning of driver.warnings) options.log.warn({ file: options.driverPath }, warning);
+  // Fail within seconds when nobody answers, naming the address (an admin call waits 30 s).
+  await new KafkaDriver(driverSettings(driver)).checkReachable(REACHABLE_WITHIN_MS);
   await enableHdrWebAssembly();
   const outcome: RunOutcome = { results: [] };
   for (let i = 0; i < workloads.length; i++) {
@@ -145,9 +152,11 @@ async function runOne(
     const warmupMs = workload.warmupDurationMinutes * 60_000;
     if (warmupMs > 0) {
       print('----- Starting warm-up traffic -----');
-      await periods(warmupMs, periodMs, signal, engine, closePeriod, clock, (p) =>
-        print(formatPeriodLine(p)),
-      );
+      options.progress?.phase('warm-up', warmupMs);
+      await periods(warmupMs, periodMs, signal, engine, closePeriod, clock, (p) => {
+        options.progress?.period(p);
+        print(formatPeriodLine(p));
+      });
       stats.reset();
       adaptive?.periods.close(clock.nowNs());
     }
@@ -155,7 +164,9 @@ async function runOne(
       print('----- Starting benchmark traffic -----');
       const testMs =
         workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY;
+      options.progress?.phase('test', testMs);
       await periods(testMs, periodMs, signal, engine, closePeriod, clock, (p) => {
+        options.progress?.period(p);
         print(formatPeriodLine(p));
         collector.addPeriod(p);
       });
@@ -166,6 +177,7 @@ async function runOne(
     measured = stats.cumulativeSnapshot(testEndNs);
     partial = signal.aborted;
   } finally {
+    options.progress?.stop();
     adaptive?.stop();
     // Acknowledged messages still on their way to the consumers are counted before the totals are taken.
     await engine.stop({ flushMs: 10_000, drainMs: workload.subscriptionsPerTopic > 0 ? 15_000 : 0 });

@@ -1,6 +1,7 @@
 /**
  * The driver seam: everything outside src/driver/kafka/ talks to Kafka through these interfaces only
- * (docs/architecture.md "Seams"; OMB's driver-api vs driver-kafka split).
+ * (docs/architecture.md "Seams"; OMB's driver-api vs driver-kafka split), and gets a driver from a DriverFactory
+ * (src/driver/driver-factories.ts): the Kafka one, or the in-memory one of src/driver/memory/ for tests.
  */
 
 /** A flat map of client properties (librdkafka names), as built from a driver file's property blocks. */
@@ -166,7 +167,33 @@ export interface Consumer {
 /** A driver builds the three kinds of clients from one set of settings. */
 export interface Driver {
   readonly name: string;
+  /**
+   * One short metadata request to the bootstrap servers, answered within `timeoutMs`: resolves when
+   * the cluster answers, else throws KAFKA_UNREACHABLE naming the servers (or the client's error, such
+   * as KAFKA_AUTH, with them named). For a command to fail fast instead of after the admin timeout.
+   */
+  checkReachable(timeoutMs: number): Promise<void>;
   admin(): Admin;
   producer(options: ProducerOptions): Producer;
   consumer(options: ConsumerOptions): Consumer;
+}
+
+/** Bounds a driver's clients keep to (the Kafka driver's defaults: connect 15 s, admin operations 30 s). */
+export interface DriverOptions {
+  /** Bound on connecting a client (metadata from the bootstrap servers). */
+  connectTimeoutMs?: number;
+  /** Bound on each admin operation. */
+  operationTimeoutMs?: number;
+}
+
+/**
+ * Builds drivers of one kind. Code that must build a driver elsewhere (the consumer child process)
+ * passes the factory's `name` and looks it up in src/driver/driver-factories.ts.
+ */
+export interface DriverFactory {
+  /** 'kafka' | 'memory' */
+  readonly name: string;
+  /** false: clients must live in the creating process (the in-memory driver). */
+  readonly crossProcess: boolean;
+  create(settings: DriverSettings, options?: DriverOptions): Driver;
 }

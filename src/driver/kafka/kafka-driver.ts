@@ -1,8 +1,10 @@
+import { SoakbenchError } from '../../errors.js';
 import type {
   Admin,
   Consumer,
   ConsumerOptions,
   Driver,
+  DriverOptions,
   DriverSettings,
   Producer,
   ProducerOptions,
@@ -11,12 +13,8 @@ import { KafkaAdmin } from './kafka-admin.js';
 import { KafkaConsumer } from './kafka-consumer.js';
 import { KafkaProducer } from './kafka-producer.js';
 
-export interface KafkaDriverOptions {
-  /** Bound on connecting a client (metadata from the bootstrap servers). Default 15 s. */
-  connectTimeoutMs?: number;
-  /** Bound on each admin operation. Default 30 s. */
-  operationTimeoutMs?: number;
-}
+/** Defaults: connect 15 s, each admin operation 30 s. */
+export type KafkaDriverOptions = DriverOptions;
 
 /** The Kafka driver: builds librdkafka clients from a driver file's property maps. */
 export class KafkaDriver implements Driver {
@@ -30,6 +28,27 @@ export class KafkaDriver implements Driver {
   ) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.operationTimeoutMs = options.operationTimeoutMs ?? 30_000;
+  }
+
+  async checkReachable(timeoutMs: number): Promise<void> {
+    const servers = String(this.settings.admin['bootstrap.servers'] ?? '(bootstrap.servers not set)');
+    // A client of its own: the request (listing topics is one metadata request) must not outlive it.
+    const admin = new KafkaAdmin(this.settings.admin, timeoutMs);
+    try {
+      await admin.listTopics();
+    } catch (err) {
+      const e = err as SoakbenchError;
+      const silent = e.code === 'KAFKA_UNREACHABLE' || e.code === 'KAFKA_TIMEOUT';
+      throw new SoakbenchError(
+        silent ? 'KAFKA_UNREACHABLE' : e.code,
+        silent
+          ? `Kafka at ${servers} did not answer within ${timeoutMs / 1000} s: ${e.message}`
+          : `Kafka at ${servers}: ${e.message}`,
+        { cause: err, retriable: e.retriable },
+      );
+    } finally {
+      await admin.close();
+    }
   }
 
   admin(): Admin {
