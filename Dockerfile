@@ -22,12 +22,10 @@ COPY src ./src
 COPY scripts/prune-runtime.sh ./scripts/prune-runtime.sh
 # Then keep only what runs: production packages, and of the Kafka client its JavaScript, its addon and
 # librdkafka's shared libraries (scripts/prune-runtime.sh drops ~270 MB of sources and build objects and
-# fails if the client no longer loads). The dashboard generator (src/dashboards/) only writes repository
-# files; the daemon never imports it.
+# fails if the client no longer loads).
 RUN npm run build \
  && npm prune --omit=dev \
- && sh scripts/prune-runtime.sh node_modules \
- && rm -rf dist/src/dashboards
+ && sh scripts/prune-runtime.sh node_modules
 
 # --- runtime: shared libraries only, no compilers ---------------------------------------------------------
 FROM node:24-bookworm-slim

@@ -25,7 +25,7 @@ import { repoPath } from './repo-root.js';
 
 // scripts/prune-runtime.sh is what the Dockerfile's build stage runs after `npm prune --omit=dev`. No
 // Docker engine runs here, so this builds the image's /app in a temp dir instead: the production
-// packages (the set `npm prune --omit=dev` keeps), dist/src, config, bin and package.json; runs the
+// packages (the set `npm prune --omit=dev` keeps), dist/src, config, bin, web and package.json; runs the
 // same script on it; and then runs soakbench from there.
 
 const CLIENT = join('node_modules', '@confluentinc', 'kafka-javascript');
@@ -85,7 +85,7 @@ describe('scripts/prune-runtime.sh on a copy of the image /app', () => {
     assert.ok(packages.includes('@confluentinc/kafka-javascript'), 'the client is a production package');
     for (const pkg of packages) mirror(join(modules, pkg), join(app, 'node_modules', pkg));
     cpSync(repoPath('dist', 'src'), join(app, 'dist', 'src'), { recursive: true });
-    for (const dir of ['config', 'bin']) cpSync(repoPath(dir), join(app, dir), { recursive: true });
+    for (const dir of ['config', 'bin', 'web']) cpSync(repoPath(dir), join(app, dir), { recursive: true });
     copyFileSync(repoPath('package.json'), join(app, 'package.json'));
     before_ = size(join(app, 'node_modules'));
     pruned = spawnSync('sh', [repoPath('scripts', 'prune-runtime.sh'), 'node_modules'], {
@@ -147,7 +147,7 @@ describe('scripts/prune-runtime.sh on a copy of the image /app', () => {
     assert.equal(validated.status, 0, validated.stderr);
   });
 
-  test('the daemon runs from the pruned /app: probes, /metrics, and its stop on SIGTERM', async () => {
+  test('the daemon runs from the pruned /app: probes, /metrics, the live page, its stop on SIGTERM', async () => {
     // No broker: the daemon listens at once and keeps retrying Kafka (README.md, "Commands") with
     // librdkafka clients; a port nobody listens on refuses at once.
     const [port, nobody] = [await freePort(), await freePort()];
@@ -178,6 +178,9 @@ describe('scripts/prune-runtime.sh on a copy of the image /app', () => {
       assert.equal(ready.status, 503, 'not ready without Kafka');
       const metrics = await httpRequest(url, 'GET', '/metrics');
       assert.match(metrics.text, /^soakbench_/m);
+      // The live page and its chart library (uPlot, from node_modules) are served from the pruned /app.
+      assert.equal((await httpRequest(url, 'GET', '/')).status, 200);
+      assert.equal((await httpRequest(url, 'GET', '/assets/uPlot.iife.min.js')).status, 200);
       daemon.kill('SIGTERM');
       // Stopping while a connection attempt is pending can outlast the grace and end in the forced
       // exit (src/main.ts), pruned or not: the exit code is not what this test is about; the stop is.
