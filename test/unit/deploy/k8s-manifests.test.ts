@@ -175,6 +175,10 @@ describe('deploy/k8s manifests', () => {
       if (name.startsWith('SOAKBENCH_')) assert.ok(known.has(name), `${name} is not in daemon-config.ts`);
       else assert.ok(driverText.includes(`\${env:${name}}`), `${name}: the driver file does not use it`);
     }
+    // A Service named soakbench would inject SOAKBENCH_SERVICE_HOST, SOAKBENCH_PORT… through service links.
+    if (service.metadata.name.toUpperCase().startsWith('SOAKBENCH')) {
+      assert.equal(pod.spec.enableServiceLinks, false, 'service links would add SOAKBENCH_* variables');
+    }
     const config = loadDaemonConfig({ env: podEnv() });
     assert.equal(config.http.host, '0.0.0.0');
     assert.ok(envValue('SOAKBENCH_API_TOKEN').valueFrom.secretKeyRef, 'api.token from the Secret');
