@@ -1,14 +1,16 @@
 /**
  * Process entry: parses the command line, runs a command, maps errors to exit codes, owns signals.
- * The only module that touches `process` (STYLE.md principle 1).
+ * The only module that touches `process` (docs/architecture.md).
  *
- * Exit codes (DESIGN.md §2): 0 success, 1 runtime failure, 2 bad usage, config or workload.
+ * Exit codes (README.md): 0 success, 1 runtime failure, 2 bad usage, config or workload.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { prepareDaemon, prepareRuntime } from './commands/daemon-command.js';
 import { runCommand } from './commands/run-command.js';
+import { driverFactoryByName } from './driver/driver-factories.js';
 import { pendingAdminRequests } from './driver/kafka/kafka-admin.js';
 import { isSoakbenchError } from './errors.js';
+import { ShutdownSignals } from './lifecycle/shutdown-signals.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
 import { VERSION } from './version.js';
 import { problemsOf } from './workload/file-validation-error.js';
@@ -50,18 +52,16 @@ function forceExit(): never {
  * a second one forces exit 1 at once.
  */
 function stopSignal(): AbortSignal {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals): void => {
-    if (controller.signal.aborted) {
+  const signals = new ShutdownSignals({
+    onStop: (name) => process.stderr.write(`soakbench: ${name}: stopping (send it again to force)\n`),
+    onForce: (name) => {
       process.stderr.write(`soakbench: second ${name}: exiting now\n`);
       forceExit();
-    }
-    process.stderr.write(`soakbench: ${name}: stopping (send it again to force)\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return controller.signal;
+    },
+  });
+  process.on('SIGINT', (name) => signals.receive(name));
+  process.on('SIGTERM', (name) => signals.receive(name));
+  return signals.signal;
 }
 
 function logLevelOption(defaultLevel: LogLevel): Option {
@@ -106,6 +106,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .action(async (workloads: string[], opts) => {
       const log = createLogger({ level: opts.logLevel });
       const outcome = await runCommand({
+        driverFactory: driverFactoryByName('kafka'),
         driverPath: opts.driver,
         workloadPaths: workloads,
         outputDir: opts.outputDir,
@@ -137,7 +138,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--log-level <level>', 'log level (default info)').choices(LOG_LEVELS))
     .action(async (opts) => {
       await prepareRuntime();
-      const { config, log, daemon } = prepareDaemon(opts, process.env);
+      const { config, log, daemon } = prepareDaemon(opts, process.env, driverFactoryByName('kafka'));
       await daemon.start();
       const signal = stopSignal();
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -1,6 +1,6 @@
 /**
  * The driver seam: everything outside src/driver/kafka/ talks to Kafka through these interfaces only
- * (STYLE.md principle 1; OMB's driver-api vs driver-kafka split).
+ * (docs/architecture.md; OMB's driver-api vs driver-kafka split).
  */
 
 /** A flat map of client properties (librdkafka names), as built from a driver file's property blocks. */
@@ -169,4 +169,23 @@ export interface Driver {
   admin(): Admin;
   producer(options: ProducerOptions): Producer;
   consumer(options: ConsumerOptions): Consumer;
+}
+
+/** Bounds a driver puts on its clients. */
+export interface DriverOptions {
+  /** Bound on connecting a client. */
+  connectTimeoutMs?: number;
+  /** Bound on each admin operation. */
+  operationTimeoutMs?: number;
+}
+
+/**
+ * Makes drivers: the composition root (src/session/session-graph.ts) takes one, so `run` and `daemon`
+ * use Kafka's and component tests an in-memory one.
+ */
+export interface DriverFactory {
+  readonly name: string;
+  /** True when clients can be rebuilt from plain settings in another process (the consumer processes). */
+  readonly crossProcess: boolean;
+  create(settings: DriverSettings, options?: DriverOptions): Driver;
 }
