@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // Runs the compiled tests with node's test runner in one process tree, so the closing summary
-// ("ℹ pass N / ℹ fail N") covers every suite. Usage: run-tests.mjs unit|integration|e2e|all [filter...]
+// ("ℹ pass N / ℹ fail N") covers every suite. Usage: run-tests.mjs unit|component|integration|e2e|all [filter...]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const suites = {
   unit: ['unit'],
+  component: ['component'],
   integration: ['integration'],
   e2e: ['e2e'],
-  all: ['unit', 'integration', 'e2e'],
+  all: ['unit', 'component', 'integration', 'e2e'],
 };
 const [which = 'all', ...filters] = process.argv.slice(2);
 if (!(which in suites)) {
@@ -35,7 +36,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Integration tests share one broker and spawn daemons: run files one at a time so timings stay honest.
-const concurrency = which === 'unit' ? '2' : '1';
+const concurrency = which === 'unit' || which === 'component' ? '2' : '1';
 const result = spawnSync(
   process.execPath,
   ['--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],
