@@ -7,8 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { prepareDaemon, prepareRuntime } from './commands/daemon-command.js';
 import { runCommand } from './commands/run-command.js';
-import { driverFactoryByName } from './driver/driver-factories.js';
-import { pendingAdminRequests } from './driver/kafka/kafka-admin.js';
+import { driverFactoryByName, pendingDriverRequests } from './driver/driver-factories.js';
 import { isSoakbenchError } from './errors.js';
 import { ShutdownSignals } from './lifecycle/shutdown-signals.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
@@ -43,7 +42,7 @@ function reportError(err: unknown): number {
  * rather than make a forced exit wait.
  */
 function forceExit(): never {
-  if (pendingAdminRequests() > 0) process.kill(process.pid, 'SIGKILL');
+  if (pendingDriverRequests() > 0) process.kill(process.pid, 'SIGKILL');
   process.exit(EXIT_FAILURE);
 }
 

@@ -171,21 +171,22 @@ export interface Driver {
   consumer(options: ConsumerOptions): Consumer;
 }
 
-/** Bounds a driver puts on its clients. */
+/** Bounds a driver's clients keep to (the Kafka driver's defaults: connect 15 s, admin operations 30 s). */
 export interface DriverOptions {
-  /** Bound on connecting a client. */
+  /** Bound on connecting a client (metadata from the bootstrap servers). */
   connectTimeoutMs?: number;
   /** Bound on each admin operation. */
   operationTimeoutMs?: number;
 }
 
 /**
- * Makes drivers: the composition root (src/session/session-graph.ts) takes one, so `run` and `daemon`
- * use Kafka's and component tests an in-memory one.
+ * Builds drivers of one kind. Code that must build a driver elsewhere (the consumer child process)
+ * passes the factory's `name` and looks it up in src/driver/driver-factories.ts.
  */
 export interface DriverFactory {
+  /** 'kafka' | 'memory' */
   readonly name: string;
-  /** True when clients can be rebuilt from plain settings in another process (the consumer processes). */
+  /** false: clients must live in the creating process (the in-memory driver). */
   readonly crossProcess: boolean;
   create(settings: DriverSettings, options?: DriverOptions): Driver;
 }

@@ -81,6 +81,7 @@ export class ConsumerPool {
 
   private spawn(consumers: ConsumerSpec[], restarts = 0): Promise<void> {
     const data: ConsumerThreadData = {
+      driver: 'kafka',
       settings: this.o.settings,
       consumers,
       subscriptions: this.o.subscriptions,

@@ -8,7 +8,7 @@
  * copy cannot load in a worker thread of a process that already has it ("Module did not self-register").
  */
 import type { ConsumedMessage, Consumer } from '../driver/driver.js';
-import { KafkaDriver } from '../driver/kafka/kafka-driver.js';
+import { driverFactoryByName } from '../driver/driver-factories.js';
 import { isSoakbenchError } from '../errors.js';
 import { SequenceChecker } from '../integrity/sequence-checker.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
@@ -109,7 +109,9 @@ async function main(data: ConsumerThreadData): Promise<void> {
   assigned = new Array<number>(data.subscriptions).fill(0);
   await enableHdrWebAssembly();
   endToEnd = new LatencyRecorder({ maxUs: data.maxEndToEndUs });
-  const driver = new KafkaDriver(data.settings, { connectTimeoutMs: data.connectTimeoutMs });
+  const driver = driverFactoryByName(data.driver).create(data.settings, {
+    connectTimeoutMs: data.connectTimeoutMs,
+  });
   for (const spec of data.consumers) {
     const checker = new SequenceChecker(data.lateAfterMs);
     checkers.push({ subscription: spec.subscription, checker, reported: { duplicated: 0, outOfOrder: 0 } });

@@ -13,6 +13,8 @@ export interface ConsumerSpec {
 
 /** What a consumer thread is started with (`workerData`). */
 export interface ConsumerThreadData {
+  /** Name of the driver factory to build the consumers with (src/driver/driver-factories.ts). */
+  driver: string;
   settings: DriverSettings;
   consumers: ConsumerSpec[];
   subscriptions: number;

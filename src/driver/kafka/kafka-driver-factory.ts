@@ -1,7 +1,7 @@
 import type { DriverFactory } from '../driver.js';
 import { KafkaDriver } from './kafka-driver.js';
 
-/** Kafka through librdkafka; its consumers run in child processes built from the same settings. */
+/** Builds Kafka drivers; their clients may live in any process (consumers run in child processes). */
 export const kafkaDriverFactory: DriverFactory = {
   name: 'kafka',
   crossProcess: true,

@@ -3,6 +3,7 @@ import type {
   Consumer,
   ConsumerOptions,
   Driver,
+  DriverOptions,
   DriverSettings,
   Producer,
   ProducerOptions,
@@ -11,12 +12,8 @@ import { KafkaAdmin } from './kafka-admin.js';
 import { KafkaConsumer } from './kafka-consumer.js';
 import { KafkaProducer } from './kafka-producer.js';
 
-export interface KafkaDriverOptions {
-  /** Bound on connecting a client (metadata from the bootstrap servers). Default 15 s. */
-  connectTimeoutMs?: number;
-  /** Bound on each admin operation. Default 30 s. */
-  operationTimeoutMs?: number;
-}
+/** Defaults: connect 15 s, each admin operation 30 s. */
+export type KafkaDriverOptions = DriverOptions;
 
 /** The Kafka driver: builds librdkafka clients from a driver file's property maps. */
 export class KafkaDriver implements Driver {
