@@ -92,13 +92,11 @@ describe('Lifecycle', () => {
     const clock = new ManualClock();
     const events: string[] = [];
     const log = recordingLogger();
-    const lifecycle = new Lifecycle({ clock, scheduler: clock, log })
-      .add(service('http', events))
-      .add(
-        service('workload', events, async () => {
-          throw new Error('flush failed');
-        }),
-      );
+    const lifecycle = new Lifecycle({ clock, scheduler: clock, log }).add(service('http', events)).add(
+      service('workload', events, async () => {
+        throw new Error('flush failed');
+      }),
+    );
     await lifecycle.start();
     await lifecycle.stop(3_000);
     assert.deepEqual(events.slice(2), ['stop workload', 'stop http']);
