@@ -24,8 +24,8 @@ build: deps ## compile TypeScript into dist/
 lint: deps ## check formatting and lint rules (Biome)
 	@echo 'npx biome check .'; TIMEFORMAT='=== time lint: %0R s'; time npx biome check .
 
-test-unit: build ## run the unit tests (no Kafka needed)
-	node scripts/run-tests.mjs unit
+test-unit: build ## run the unit and component tests (no Kafka needed)
+	node scripts/run-tests.mjs unit,component
 
 test: build lint ## run every test against a local broker; stops it after, unless it was already running
 	SOAKBENCH_TEST_BOOTSTRAP=$(KAFKA_BOOTSTRAP) scripts/kafka.sh with-broker \

@@ -1,21 +1,26 @@
 #!/usr/bin/env node
 // Runs the compiled tests with node's test runner in one process tree, so the closing summary
-// ("ℹ pass N / ℹ fail N") covers every suite. Usage: run-tests.mjs unit|component|integration|e2e|all [filter...]
+// ("ℹ pass N / ℹ fail N") covers every suite.
+// Usage: run-tests.mjs SUITE[,SUITE...] [filter...], SUITE one of unit|component|integration|e2e|all
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const suites = {
   unit: ['unit'],
+  // Component tests: the engine end to end on the in-memory driver (no broker needed).
   component: ['component'],
   integration: ['integration'],
   e2e: ['e2e'],
   all: ['unit', 'component', 'integration', 'e2e'],
 };
 const [which = 'all', ...filters] = process.argv.slice(2);
-if (!(which in suites)) {
-  console.error(`run-tests: unknown suite "${which}"; expected one of ${Object.keys(suites).join(', ')}`);
-  process.exit(2);
+const chosen = which.split(',');
+for (const name of chosen) {
+  if (!(name in suites)) {
+    console.error(`run-tests: unknown suite "${name}"; expected one of ${Object.keys(suites).join(', ')}`);
+    process.exit(2);
+  }
 }
 
 function collect(dir) {
@@ -27,7 +32,7 @@ function collect(dir) {
   });
 }
 
-const files = suites[which]
+const files = [...new Set(chosen.flatMap((name) => suites[name]))]
   .flatMap((s) => collect(join('dist', 'test', s)))
   .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
   .sort();
@@ -36,7 +41,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Integration tests share one broker and spawn daemons: run files one at a time so timings stay honest.
-const concurrency = which === 'unit' || which === 'component' ? '2' : '1';
+// Unit and component tests need no broker: two files at a time.
+const offline = chosen.every((name) => name === 'unit' || name === 'component');
+const concurrency = offline ? '2' : '1';
 const result = spawnSync(
   process.execPath,
   ['--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],

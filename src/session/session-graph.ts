@@ -5,7 +5,8 @@ import { ResultCollector } from '../results/result-collector.js';
 import { ClientStats } from '../stats/client-stats.js';
 import { Stats } from '../stats/stats.js';
 import { VERSION } from '../version.js';
-import { LoadEngine, type LoadEngineOptions } from '../worker/load-engine.js';
+import { LoadEngine } from '../worker/load-engine.js';
+import type { LoadEngineOptions } from '../worker/load-engine-options.js';
 import type { DriverFile } from '../workload/driver-file.js';
 import { driverSettings } from '../workload/driver-settings.js';
 import type { Workload } from '../workload/workload.js';
@@ -73,7 +74,8 @@ export function buildSessionGraph(o: SessionGraphOptions): SessionGraph {
       const { lateAfterMs, ...engine } = o.engine;
       return new LoadEngine({
         ...engine,
-        driver: driverFactory.create(settings, o.driverOptions),
+        driverFactory,
+        driverOptions: o.driverOptions,
         settings,
         workload,
         clock,

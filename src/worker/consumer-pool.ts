@@ -1,23 +1,33 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { DriverSettings } from '../driver/driver.js';
-import { type ErrorCode, SoakbenchError } from '../errors.js';
+import { type Clock, systemClock } from '../clock.js';
+import type { DriverFactory, DriverSettings } from '../driver/driver.js';
 import type { Stats } from '../stats/stats.js';
+import {
+  type ConsumerHost,
+  type ConsumerHostEvents,
+  forkConsumerHost,
+  inlineConsumerHost,
+} from './consumer-hosts.js';
 import type {
   ConsumerReport,
   ConsumerSpec,
   ConsumerThreadData,
-  FromConsumerThread,
   ToConsumerThread,
 } from './consumer-protocol.js';
 
 export interface ConsumerPoolOptions {
+  /**
+   * Builds the consumers' driver: by its name in each child process, or in this process (consumers
+   * inline, no child process) when the factory says its clients cannot cross processes.
+   */
+  driverFactory: DriverFactory;
   settings: DriverSettings;
   consumers: readonly ConsumerSpec[];
   subscriptions: number;
   stats: Stats;
   /** Child processes to spread the consumers over (default 2: this is a 2-core class of machine). */
   processes?: number;
+  /** Wall clock of inline consumers (default: the system clock; child processes always use it). */
+  clock?: Clock;
   reportIntervalMs?: number;
   connectTimeoutMs?: number;
   maxEndToEndUs: number;
@@ -34,26 +44,16 @@ export interface ConsumerPoolOptions {
   onRestart?: (reason: string, attempt: number) => void;
 }
 
-interface ThreadHandle {
-  consumers: ConsumerSpec[];
-  restarts: number;
-  child: ChildProcess;
-  assigned: number[];
-  exited: Promise<void>;
-  alive: boolean;
-}
-
-const ENTRY = fileURLToPath(new URL('./consumer-process.js', import.meta.url));
-
 /**
- * Runs the workload's consumers in child processes (see consumer-process.ts for why not threads) and merges what they measure into the main Stats:
- * counts per subscription and end-to-end latencies (encoded HdrHistograms).
+ * Runs the workload's consumers in child processes (see consumer-process.ts for why not threads), or
+ * in this process for a driver that cannot cross processes (consumer-hosts.ts), and merges what they
+ * measure into the main Stats: counts per subscription and end-to-end latencies (encoded HdrHistograms).
  */
 export class ConsumerPool {
   /** Messages received per subscription since the pool started. */
   readonly receivedBySubscription: number[];
   private readonly o: ConsumerPoolOptions;
-  private readonly threads: ThreadHandle[] = [];
+  private readonly threads: ConsumerHost[] = [];
   private nextFlushId = 1;
   private readonly flushWaiters = new Map<number, { pending: number; done: () => void }>();
   private stopped = false;
@@ -65,7 +65,9 @@ export class ConsumerPool {
 
   /** Starts every consumer; resolves when all are connected and subscribed. */
   async start(): Promise<void> {
-    const count = Math.min(this.o.consumers.length, Math.max(1, this.o.processes ?? 2));
+    // Inline consumers share this process: one runner holds them all.
+    const hosts = this.o.driverFactory.crossProcess ? (this.o.processes ?? 2) : 1;
+    const count = Math.min(this.o.consumers.length, Math.max(1, hosts));
     const groups: ConsumerSpec[][] = Array.from({ length: count }, () => []);
     this.o.consumers.forEach((c, i) => {
       groups[i % count]!.push(c);
@@ -81,7 +83,7 @@ export class ConsumerPool {
 
   private spawn(consumers: ConsumerSpec[], restarts = 0): Promise<void> {
     const data: ConsumerThreadData = {
-      driver: 'kafka',
+      driver: this.o.driverFactory.name,
       settings: this.o.settings,
       consumers,
       subscriptions: this.o.subscriptions,
@@ -90,63 +92,25 @@ export class ConsumerPool {
       maxEndToEndUs: this.o.maxEndToEndUs,
       lateAfterMs: this.o.lateAfterMs,
     };
-    // --enable-source-maps keeps stack traces readable; no other flags of ours leak into the child.
-    const child = fork(ENTRY, [], {
-      execArgv: ['--enable-source-maps'],
-      serialization: 'advanced',
-      stdio: 'inherit',
-    });
-    const handle: ThreadHandle = {
-      consumers,
-      restarts,
-      child,
-      assigned: new Array<number>(this.o.subscriptions).fill(0),
-      exited: new Promise((resolve) => child.once('exit', () => resolve())),
-      alive: true,
+    const events: ConsumerHostEvents = {
+      onReport: (host, report) => this.merge(host, report),
+      onDied: (host, reason) => this.restart(host, reason),
+      stopping: () => this.stopped,
     };
-    let started = false;
-    child.once('exit', (code, signal) => {
-      handle.alive = false;
-      // Counts from a dead process are lost with it; its partitions go to the group's other members
-      // or to its replacement, which starts from the last committed offsets.
-      if (started && !this.stopped) this.restart(handle, `exited (code ${code}, signal ${signal})`);
-    });
-    this.threads.push(handle);
-    child.send(data);
-    return new Promise<void>((resolve, reject) => {
-      child.on('message', (message: FromConsumerThread) => {
-        switch (message.type) {
-          case 'started':
-            started = true;
-            resolve();
-            break;
-          case 'failed':
-            reject(
-              new SoakbenchError(message.code as ErrorCode, `consumer: ${message.message}`, {
-                retriable: message.retriable,
-              }),
-            );
-            break;
-          case 'report':
-            this.merge(handle, message);
-            break;
-          case 'stopped':
-            break;
-        }
-      });
-      child.once('error', (err) =>
-        reject(new SoakbenchError('INTERNAL', `consumer process failed: ${err.message}`, { cause: err })),
-      );
-      child.once('exit', (code, signal) => {
-        if (!this.stopped) {
-          reject(new SoakbenchError('INTERNAL', `consumer process exited (code ${code}, signal ${signal})`));
-        }
-      });
-    });
+    const { host, started } = this.o.driverFactory.crossProcess
+      ? forkConsumerHost(data, restarts, events)
+      : inlineConsumerHost(
+          this.o.driverFactory.create(this.o.settings, { connectTimeoutMs: data.connectTimeoutMs }),
+          data,
+          this.o.clock ?? systemClock,
+          events,
+        );
+    this.threads.push(host);
+    return started;
   }
 
   /** Starts a replacement for a consumer process that died, after a backoff of 1, 2, 4 … 30 s. */
-  private restart(dead: ThreadHandle, reason: string): void {
+  private restart(dead: ConsumerHost, reason: string): void {
     const attempt = dead.restarts + 1;
     const delayMs = Math.min(30_000, 1_000 * 2 ** (attempt - 1));
     this.o.onRestart?.(reason, attempt);
@@ -161,7 +125,7 @@ export class ConsumerPool {
     timer.unref();
   }
 
-  private merge(handle: ThreadHandle, report: ConsumerReport): void {
+  private merge(handle: ConsumerHost, report: ConsumerReport): void {
     let messages = 0;
     let bytes = 0;
     for (let i = 0; i < report.received.length; i++) {
@@ -201,7 +165,7 @@ export class ConsumerPool {
 
   /** Asks every thread for a report now and waits for them (at most `timeoutMs`). */
   flush(timeoutMs = 5_000, allGaps = false): Promise<void> {
-    const live = this.threads.filter((t) => t.alive && t.child.connected);
+    const live = this.threads.filter((t) => t.alive());
     if (live.length === 0) return Promise.resolve();
     const id = this.nextFlushId++;
     return new Promise<void>((resolve) => {
@@ -216,7 +180,7 @@ export class ConsumerPool {
           resolve();
         },
       });
-      for (const t of live) t.child.send({ type: 'flush', id, allGaps } satisfies ToConsumerThread);
+      for (const t of live) t.send({ type: 'flush', id, allGaps } satisfies ToConsumerThread);
     });
   }
 
@@ -225,8 +189,8 @@ export class ConsumerPool {
     if (this.stopped) return;
     this.stopped = true;
     for (const t of this.threads) {
-      if (t.alive && t.child.connected) {
-        t.child.send({
+      if (t.alive()) {
+        t.send({
           type: 'stop',
           timeoutMs: Math.max(1_000, timeoutMs - 1_000),
         } satisfies ToConsumerThread);
@@ -235,7 +199,7 @@ export class ConsumerPool {
     const all = Promise.all(this.threads.map((t) => t.exited));
     const deadline = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), timeoutMs).unref());
     if ((await Promise.race([all, deadline])) === 'late') {
-      for (const t of this.threads) if (t.alive) t.child.kill('SIGKILL');
+      for (const t of this.threads) t.kill();
       await Promise.all(this.threads.map((t) => t.exited));
     }
   }

@@ -1,59 +1,20 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Clock } from '../clock.js';
-import type { Admin, Driver, DriverSettings, Producer } from '../driver/driver.js';
+import type { Admin, Driver, DriverFactory, Producer } from '../driver/driver.js';
+import { driverFactoryByName } from '../driver/driver-factories.js';
 import { isSoakbenchError, SoakbenchError } from '../errors.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
-import type { Stats } from '../stats/stats.js';
 import { DEFAULT_MAX_END_TO_END_US } from '../stats/stats.js';
 import { createKeyDistributor } from '../workload/key-distributor.js';
 import { createPayloadSource } from '../workload/payloads.js';
-import type { Workload } from '../workload/workload.js';
-import { ConsumerPool, type ConsumerPoolOptions } from './consumer-pool.js';
+import { ConsumerPool } from './consumer-pool.js';
 import type { ConsumerSpec } from './consumer-protocol.js';
-import { type AckListener, type FailureListener, type ProducerStream, SendLoop } from './send-loop.js';
+import type { LoadEngineOptions } from './load-engine-options.js';
+import { type ProducerStream, SendLoop } from './send-loop.js';
+
+export type { LoadEngineOptions };
 
 /** librdkafka's default queue.buffering.max.messages: more in flight would only fill its queue. */
 const DEFAULT_MAX_IN_FLIGHT = 100_000;
-
-export interface LoadEngineOptions {
-  driver: Driver;
-  /** The driver's settings again, plain data for the consumer threads. */
-  settings: DriverSettings;
-  workload: Workload;
-  clock: Clock;
-  stats: Stats;
-  /** Messages/s to start with (for producerRate 0 the controller supplies it). */
-  initialRate: number;
-  /** Topics this engine creates are deleted when it stops (DESIGN.md topics.cleanup). */
-  cleanupTopics: boolean;
-  maxInFlight?: number;
-  /** librdkafka producer clients shared by the workload's producers (default min(producers, 4)). */
-  producerClients?: number;
-  /** Child processes the consumers run in (default 2). */
-  consumerProcesses?: number;
-  connectTimeoutMs?: number;
-  /** How long to wait for every consumer group to be assigned all partitions before producing. */
-  assignmentTimeoutMs?: number;
-  onAck?: AckListener;
-  /** Integrity checking: the consumers' late SLA and loss horizon, and where findings go. */
-  integrity?: {
-    lateAfterMs: number;
-    onFailure: FailureListener;
-    onIntegrity: ConsumerPoolOptions['onIntegrity'];
-  };
-  /** librdkafka statistics of producer client `index` (needs statisticsIntervalMs > 0). */
-  onClientStats?: (index: number, stats: unknown) => void;
-  /** librdkafka statistics.interval.ms for the producers; 0 or absent: off. */
-  statisticsIntervalMs?: number;
-  /** A producer client failed fatally and is being replaced. */
-  onProducerRestart?: (reason: string) => void;
-  /** A consumer process died and is being restarted. */
-  onConsumerRestart?: (reason: string, attempt: number) => void;
-  /** A client-level error (rare: connection loss, all brokers down …). */
-  onClientError?: (err: Error) => void;
-  /** Lifecycle events worth a log line. */
-  log?: (event: string, fields?: Record<string, unknown>) => void;
-}
 
 /** Messages of `messageSize` that fill one batch of `batch.size` bytes (librdkafka default 1,000,000), 1 to 1,000. */
 export function stickyMessages(
@@ -83,6 +44,8 @@ export class LoadEngine {
   topics: string[] = [];
   subscriptions: Subscription[] = [];
   private readonly o: LoadEngineOptions;
+  private readonly driver: Driver;
+  private readonly driverFactory: DriverFactory | undefined;
   private admin: Admin | undefined;
   private clients: Producer[] = [];
   private loop: SendLoop | undefined;
@@ -94,6 +57,11 @@ export class LoadEngine {
 
   constructor(options: LoadEngineOptions) {
     this.o = options;
+    this.driverFactory = options.driverFactory;
+    if (options.driver) this.driver = options.driver;
+    else if (options.driverFactory)
+      this.driver = options.driverFactory.create(options.settings, options.driverOptions);
+    else throw new SoakbenchError('INTERNAL', 'LoadEngine needs a driver or a driverFactory');
     this.limiter = new RateLimiter(options.clock, options.initialRate);
     this.limiter.pause();
     this.runTag = randomBytes(4).toString('hex');
@@ -124,8 +92,8 @@ export class LoadEngine {
   }
 
   private async doStart(paused: boolean): Promise<void> {
-    const { workload, driver, settings } = this.o;
-    this.admin = driver.admin();
+    const { workload, settings } = this.o;
+    this.admin = this.driver.admin();
     const partitionsOf = await this.prepareTopics(this.admin);
 
     if (workload.subscriptionsPerTopic > 0) {
@@ -146,7 +114,9 @@ export class LoadEngine {
         }
       });
       this.pool = new ConsumerPool({
+        driverFactory: this.driverFactory ?? driverFactoryByName(this.driver.name),
         settings,
+        clock: this.o.clock,
         consumers,
         subscriptions: this.subscriptions.length,
         stats: this.o.stats,
@@ -204,7 +174,7 @@ export class LoadEngine {
   }
 
   private newClient(i: number, onDelivery: (errorCode: string | null, token: number) => void): Producer {
-    const { driver, settings } = this.o;
+    const { settings } = this.o;
     const statsMs = this.o.statisticsIntervalMs ?? 0;
     const onStats = this.o.onClientStats;
     // A client.id from the driver file is kept as it is (broker quotas are set per client id);
@@ -221,7 +191,7 @@ export class LoadEngine {
       overrides['max.in.flight.requests.per.connection'] = 5;
     }
     if (statsMs > 0) overrides['statistics.interval.ms'] = statsMs;
-    return driver.producer({
+    return this.driver.producer({
       onDelivery,
       overrides,
       onStats: statsMs > 0 && onStats ? (stats) => onStats(i, stats) : undefined,
