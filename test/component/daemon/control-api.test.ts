@@ -30,6 +30,19 @@ describe('daemon control API (memory driver)', () => {
     assert.equal(d.daemon.status().targetRate, 350);
   });
 
+  test('the subscription consumes what is produced (consumers in this process on the memory driver)', async () => {
+    await waitFor(
+      'messages received',
+      async () => Number(((await status()).totals as Json).messagesReceived) > 0,
+      5_000,
+    );
+    const metrics = (await d.request('GET', '/metrics')).text;
+    assert.match(
+      metrics,
+      /^soakbench_consumer_backlog_messages\{subscription="[^"]+-sub-0-[0-9a-f]+"\} \d+$/m,
+    );
+  });
+
   test('PUT /rate with bad input answers 400 with JSON naming the problem and changes nothing', async () => {
     const before = await controller();
     for (const body of ['-5', '"fast"', '{}', '']) {

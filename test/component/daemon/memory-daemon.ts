@@ -31,7 +31,7 @@ export interface MemoryDaemon {
 
 export interface MemoryDaemonOptions {
   label: string;
-  /** Workload fields over daemonWorkload's; the default has no subscription. */
+  /** Workload fields over daemonWorkload's (one topic, one subscription). */
   workload?: Record<string, unknown>;
   /** Daemon settings by dotted key. */
   config?: Record<string, unknown>;
@@ -44,7 +44,7 @@ export interface MemoryDaemonOptions {
 }
 
 export function workloadOf(prefix: string, overrides: Record<string, unknown> = {}): Workload {
-  const fields = daemonWorkload(prefix, { subscriptionsPerTopic: 0, producerRate: 200, ...overrides });
+  const fields = daemonWorkload(prefix, { producerRate: 200, ...overrides });
   return parseWorkloadText(JSON.stringify(fields), 'test workload', { baseDir: REPO_ROOT });
 }
 

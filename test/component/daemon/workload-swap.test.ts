@@ -58,7 +58,7 @@ describe('daemon workload swap (memory driver)', () => {
     const events = recordBrokerEvents(d);
 
     const prefix = uniqueName('cmp-swap-next');
-    const body = JSON.stringify(daemonWorkload(prefix, { subscriptionsPerTopic: 0, producerRate: 500 }));
+    const body = JSON.stringify(daemonWorkload(prefix, { producerRate: 500 }));
     const answer = await d.request('PUT', '/workload', { body });
     assert.equal(answer.status, 200, answer.text);
     const swapped = answer.json as Json;
@@ -91,8 +91,7 @@ describe('daemon workload swap (memory driver)', () => {
 
   test('a second PUT /workload while one is under way answers 409 and the first one wins', async () => {
     const [first, second] = [uniqueName('cmp-swap-a'), uniqueName('cmp-swap-b')];
-    const body = (p: string): string =>
-      JSON.stringify(daemonWorkload(p, { subscriptionsPerTopic: 0, producerRate: 100 }));
+    const body = (p: string): string => JSON.stringify(daemonWorkload(p, { producerRate: 100 }));
     // No acks: the first swap waits in the old workload's flush, with the swap still under way.
     d.broker.stall();
     const replacedBefore = d.lines.filter((l) => l.msg === 'workload replaced').length;
