@@ -20,6 +20,8 @@ export interface ConnectRetryOptions {
   log: Logger;
   /** topics.sweepOnStart: an admin client to delete topics of killed earlier runs before the first start. */
   sweepAdmin?: () => Admin;
+  /** The first attempt begins. */
+  onConnecting: () => void;
   /** The session's engine started and is current. */
   onRunning: () => void;
 }
@@ -44,6 +46,7 @@ export class ConnectRetry implements Service {
   }
 
   start(): void {
+    this.o.onConnecting();
     this.connecting = this.run();
   }
 

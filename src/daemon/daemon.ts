@@ -1,7 +1,5 @@
-import type { Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ControllerSettingsPatch, DaemonControl } from '../api/daemon-control.js';
-import { closeServer, createHttpApi, listen } from '../api/http-api.js';
 import { type Clock, type Scheduler, systemClock, systemScheduler } from '../clock.js';
 import type { DaemonConfig } from '../config/daemon-config.js';
 import type { DriverFactory } from '../driver/driver.js';
@@ -15,12 +13,13 @@ import type { TestResult } from '../results/test-result.js';
 import { ControlLoop } from '../session/control-loop.js';
 import { buildSessionGraph, type SessionGraph } from '../session/session-graph.js';
 import { WorkloadSession } from '../session/workload-session.js';
-import { VERSION } from '../version.js';
 import type { DriverFile } from '../workload/driver-file.js';
 import { refuseUnsupported } from '../workload/supported.js';
 import { parseWorkloadText, type Workload } from '../workload/workload.js';
 import { ConnectRetry } from './connect-retry.js';
+import { daemonControllerSettings, daemonGraphOptions } from './daemon-settings.js';
 import { controllerView, metricsSource, statusView, type ViewSources } from './daemon-views.js';
+import { HttpService } from './http-service.js';
 import { IntervalReports } from './interval-reports.js';
 import { type DaemonState, Readiness } from './readiness.js';
 
@@ -59,7 +58,7 @@ export class Daemon implements DaemonControl {
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
   private readonly registry;
   private readonly views: ViewSources;
-  private server: Server | undefined;
+  private readonly http: HttpService;
   private state: DaemonState = 'starting';
   private swapping = false;
 
@@ -71,40 +70,9 @@ export class Daemon implements DaemonControl {
     this.clock = clock;
     const scheduler = options.scheduler ?? systemScheduler;
     const c = config.controller;
-    this.graph = buildSessionGraph({
-      driverFactory: options.driverFactory,
-      driverFile: options.driverFile,
-      subscriptionsPerTopic: workload.subscriptionsPerTopic,
-      clock,
-      driverOptions: {
-        connectTimeoutMs: config.kafka.connectTimeoutMs,
-        operationTimeoutMs: Math.max(config.kafka.connectTimeoutMs, 15_000),
-      },
-      engine: {
-        cleanupTopics: config.topics.cleanup,
-        maxInFlight: config.generator.maxInFlight,
-        producerClients: config.generator.producerClients,
-        consumerProcesses: config.generator.consumerProcesses,
-        connectTimeoutMs: config.kafka.connectTimeoutMs,
-        statisticsIntervalMs: config.kafka.statisticsIntervalMs,
-        lateAfterMs: config.integrity.lateAfterMs,
-      },
-      log: (event, fields) => log.info({ ...fields }, event),
-    });
+    this.graph = buildSessionGraph(daemonGraphOptions({ ...options, clock }));
     const { stats, integrity, clientStats } = this.graph;
-    const adaptive = workload.producerRate === 0;
-    this.controllerImpl = new AdaptiveController(
-      {
-        mode: adaptive ? 'adaptive' : 'fixed',
-        fixedRate: adaptive ? 1_000 : workload.producerRate,
-        p99TargetMs: c.p99TargetMs,
-        maxErrorRate: c.maxErrorRate,
-        minRate: c.minRate,
-        maxRate: c.maxRate,
-        intervalMs: c.intervalMs,
-      },
-      clock,
-    );
+    this.controllerImpl = new AdaptiveController(daemonControllerSettings(config, workload), clock);
     this.session = new WorkloadSession({
       clock,
       integrity,
@@ -153,10 +121,19 @@ export class Daemon implements DaemonControl {
               operationTimeoutMs: 15_000,
             })
         : undefined,
+      onConnecting: () => {
+        this.state = 'connecting';
+      },
       onRunning: () => this.running(),
     });
+    this.http = new HttpService({
+      control: this,
+      config,
+      log,
+      workloadName: () => this.session.workload.name,
+    });
     this.lifecycle = new Lifecycle({ clock, scheduler, log })
-      .add({ name: 'http', start: () => this.listen(), stop: (ms) => this.closeHttp(ms) })
+      .add(this.http)
       .add(this.connector)
       .add({ name: 'control loop', start: () => this.loop.start(), stop: () => this.loop.stop() });
     this.views = this.viewSources();
@@ -171,28 +148,7 @@ export class Daemon implements DaemonControl {
 
   /** The port actually bound (http.port 0 picks a free one). */
   get port(): number {
-    const address = this.server?.address();
-    return typeof address === 'object' && address ? address.port : this.o.config.http.port;
-  }
-
-  private async listen(): Promise<void> {
-    const { config } = this.o;
-    const app = createHttpApi({
-      control: this,
-      token: config.api.token,
-      bodyLimitBytes: config.http.bodyLimitBytes,
-      version: VERSION,
-    });
-    this.server = await listen(app, config.http.host, config.http.port);
-    this.log.info(
-      { host: config.http.host, port: this.port, version: VERSION, workload: this.session.workload.name },
-      'http listening',
-    );
-    this.state = 'connecting';
-  }
-
-  private async closeHttp(budgetMs: number): Promise<void> {
-    if (this.server) await closeServer(this.server, Math.min(2_000, budgetMs));
+    return this.http.port;
   }
 
   private running(): void {
