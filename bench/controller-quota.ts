@@ -1,5 +1,5 @@
 /**
- * CONTROLLER.md Harness B: the adaptive controller against a real broker whose capacity is a client quota.
+ * docs/controller.md Harness B: the adaptive controller against a real broker whose capacity is a client quota.
  *
  * A private single-node broker (never the shared one on 9092: the quotas would slow everyone's tests), one topic
  * of one partition, produce-only, fixed-size messages, no compression, acks=all, client.id soakbench-quota with a
@@ -413,7 +413,7 @@ if (floor) {
 }
 if (levels.some((l) => l.steps.length > 0)) {
   out.push(
-    `### Oracle: open-loop fixed-rate sweep (soakbench run, ${warmupSeconds} s warm-up + ${stepSeconds} s measured per step; CONTROLLER.md asks 30 s + 60 s)`,
+    `### Oracle: open-loop fixed-rate sweep (soakbench run, ${warmupSeconds} s warm-up + ${stepSeconds} s measured per step; docs/controller.md asks 30 s + 60 s)`,
     '',
     markdownTable(
       stepHeader,
@@ -434,7 +434,7 @@ out.push(
     ]),
   ),
   '',
-  `### Controller: daemon from 10 % of r*(Q); Q/2 at ${phaseSeconds} s, Q at ${2 * phaseSeconds} s, 2Q at ${3 * phaseSeconds} s, end at ${4 * phaseSeconds} s (CONTROLLER.md: 300 s phases, 1,200 s); ${reps.length} repetition(s)`,
+  `### Controller: daemon from 10 % of r*(Q); Q/2 at ${phaseSeconds} s, Q at ${2 * phaseSeconds} s, 2Q at ${3 * phaseSeconds} s, end at ${4 * phaseSeconds} s (docs/controller.md: 300 s phases, 1,200 s); ${reps.length} repetition(s)`,
   '',
   'Times are seconds after the kafka-configs command returned (the first phase: after PUT /controller; it includes the controller\'s 30 s WARMUP). Settle: first 30 s with the target in [0.8, 1.05]·r* and no interval over the SLO. Steady: second half of the phase. Intervals are the daemon\'s 1-s control intervals, judged from its response-time histogram (the SLO is a bucket bound, so "p99 > SLO" is exact).',
   '',

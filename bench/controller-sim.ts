@@ -1,25 +1,25 @@
 /**
- * Harness A (CONTROLLER.md "How we judge it"): the adaptive controller, AIMD and OMB's RateController rule against
+ * Harness A (docs/controller.md "How it is judged"): the adaptive controller, AIMD and OMB's RateController rule against
  * the virtual-time broker, every scenario, several seeds. Prints markdown: per controller and scenario one row per
  * phase, each cell "median / worst" over seeds, then the target table for each controller, then the quota scenario
- * (src/rate/sim/quota-harness.ts: Kafka's quota enforcement instead of a queue) for the same controllers.
+ * (tools/sim/quota-harness.ts: Kafka's quota enforcement instead of a queue) for the same controllers.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/controller-sim.js [--seeds 5] [--scenarios dm1-steps,dd1-steps]
  *     [--controllers adaptive,aimd,omb]
  */
-import { aimdFactory } from '../src/rate/sim/aimd-controller.js';
-import { CONTROLLER_TARGETS, checkTarget, median } from '../src/rate/sim/controller-targets.js';
-import type { PhaseMetrics } from '../src/rate/sim/harness-metrics.js';
-import { HARNESS_C0, HARNESS_SLO_MS, runScenario, SCENARIOS } from '../src/rate/sim/harness-scenarios.js';
-import { ombFactory } from '../src/rate/sim/omb-rate-controller.js';
+import { aimdFactory } from '../tools/sim/aimd-controller.js';
+import { CONTROLLER_TARGETS, checkTarget, median } from '../tools/sim/controller-targets.js';
+import type { PhaseMetrics } from '../tools/sim/harness-metrics.js';
+import { HARNESS_C0, HARNESS_SLO_MS, runScenario, SCENARIOS } from '../tools/sim/harness-scenarios.js';
+import { ombFactory } from '../tools/sim/omb-rate-controller.js';
 import {
   QUOTA_Q0,
   QUOTA_SLO_MS,
   type QuotaPhase,
   quotaPhases,
   runQuota,
-} from '../src/rate/sim/quota-harness.js';
-import { adaptiveFactory, type ControllerFactory } from '../src/rate/sim/sim-controller.js';
+} from '../tools/sim/quota-harness.js';
+import { adaptiveFactory, type ControllerFactory } from '../tools/sim/sim-controller.js';
 
 const controllers: Record<string, { factory: ControllerFactory; what: string }> = {
   adaptive: {
@@ -114,7 +114,7 @@ for (const cid of controllerIds) {
 }
 
 out.push(
-  '### CONTROLLER.md targets (pass = median meets the target; rows marked * must hold on every seed)',
+  '### docs/controller.md targets (pass = median meets the target; rows marked * must hold on every seed)',
   '',
 );
 out.push(`| target | bound | stretch | ${controllerIds.map((c) => `${c} median / worst`).join(' | ')} |`);

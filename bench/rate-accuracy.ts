@@ -8,7 +8,7 @@
  * engine has stopped, flush, close and topic deletion included), and over the whole periods only.
  *
  * Run: npx tsc -p tsconfig.json && node dist/bench/rate-accuracy.js [--rates 1000,10000,50000]
- *      [--seconds 60] [--warmup-seconds 10] [--acks 1] [--bin /tmp/patched/bin/soakbench.js] [--json FILE]
+ *      [--seconds 60] [--warmup-seconds 10] [--acks 1] [--bin OTHER_TREE/bin/soakbench.js] [--json FILE]
  * Prints a markdown section for bench/RESULTS.md.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

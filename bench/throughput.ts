@@ -9,7 +9,7 @@
  * alternate order each round and every value is printed next to the median.
  *
  * Run: npx tsc -p tsconfig.json && node dist/bench/throughput.js [--rounds 3] [--seconds 30]
- *      [--acks 1,all] [--tools soakbench,perf-test] [--bin /tmp/patched/bin/soakbench.js] [--json FILE]
+ *      [--acks 1,all] [--tools soakbench,perf-test] [--bin OTHER_TREE/bin/soakbench.js] [--json FILE]
  * Prints a markdown section for bench/RESULTS.md.
  */
 import { execFileSync } from 'node:child_process';

@@ -1,7 +1,7 @@
 /**
- * Time as a dependency (docs/architecture.md): the rate limiter, stats windows and the controller take a
- * Clock, and the daemon's loops and deadlines a Scheduler, so tests drive them with a ManualClock and
- * assert exact times.
+ * Time as a dependency (docs/contributing.md, "Code style"): the rate limiter, stats windows and the
+ * controller take a Clock, and the daemon's loops and deadlines a Scheduler, so tests drive them with a
+ * ManualClock and assert exact times.
  *
  * `nowNs` is a monotonic clock in nanoseconds (a double: 2^53 ns is 104 days, enough for a soak run);
  * `wallMs` is epoch milliseconds, used only where a wall time leaves the process (the send time carried

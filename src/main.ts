@@ -1,8 +1,8 @@
 /**
  * Process entry: parses the command line, runs a command, maps errors to exit codes, owns signals.
- * The only module that touches `process` (docs/architecture.md).
+ * The only module that touches `process` (docs/architecture.md "Seams").
  *
- * Exit codes (README.md): 0 success, 1 runtime failure, 2 bad usage, config or workload.
+ * Exit codes (docs/architecture.md "Commands and exit codes"): 0 success, 1 runtime failure, 2 bad usage, config or workload.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { prepareDaemon, prepareRuntime } from './commands/daemon-command.js';

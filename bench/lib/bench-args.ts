@@ -5,7 +5,7 @@ export const COMMON_OPTIONS = {
   bootstrap: { type: 'string', default: '127.0.0.1:9092' },
   /** A soakbench CLI other than this repository's bin/soakbench.js (a patched copy to compare). */
   bin: { type: 'string' },
-  /** Extra node flags for the soakbench process, space-separated (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"). */
+  /** Extra node flags for the soakbench process, space-separated (e.g. "--cpu-prof --cpu-prof-dir=profiles"). */
   'node-args': { type: 'string', default: '' },
   /** Also write every measurement as JSON here. */
   json: { type: 'string' },

@@ -1,5 +1,5 @@
 /**
- * CONTROLLER.md's Harness A metrics, computed per phase of a Harness B run from the per-interval records
+ * docs/controller.md's Harness A metrics, computed per phase of a Harness B run from the per-interval records
  * (quota-sampler.ts) and the true rate of each phase (the fixed-rate sweep's r*).
  */
 import type { IntervalRecord } from './quota-sampler.js';

@@ -5,7 +5,7 @@ export type RawBody = unknown;
 
 /**
  * The body as a JSON value, whatever curl declared: `-d '{"rate":5000}'` arrives as
- * application/x-www-form-urlencoded text, `-d 5000` too (DESIGN.md §4: both must work as typed).
+ * application/x-www-form-urlencoded text, `-d 5000` too (docs/architecture.md "HTTP API": both must work as typed).
  * A body declared as JSON was already parsed (and rejected when invalid) by express.json.
  */
 export function bodyValue(body: RawBody, noBytes: boolean): unknown {

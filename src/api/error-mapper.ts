@@ -1,6 +1,6 @@
 import { type ErrorCode, isSoakbenchError } from '../errors.js';
 
-/** The one place error codes become HTTP statuses (STYLE.md). */
+/** The one place error codes become HTTP statuses (docs/contributing.md, "Code style"). */
 const STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_ARGUMENT: 400,
   INVALID_CONFIG: 400,
@@ -13,7 +13,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   KAFKA_TIMEOUT: 503,
 };
 
-/** The JSON body of every error answer: `{error, message, field?}` (DESIGN.md §4). */
+/** The JSON body of every error answer: `{error, message, field?}` (docs/architecture.md "HTTP API"). */
 export interface ErrorBody {
   error: string;
   message: string;
@@ -36,7 +36,7 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
         body: { error: 'invalid_json', message: `the body is not valid JSON: ${e.message}` },
       };
     case 'entity.too.large':
-      // 400 rather than 413: every rejected input answers 400 here (DESIGN.md §4).
+      // 400 rather than 413: every rejected input answers 400 here (docs/architecture.md "HTTP API").
       return {
         status: 400,
         body: { error: 'body_too_large', message: e.message ?? 'request entity too large' },

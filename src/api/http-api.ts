@@ -1,4 +1,4 @@
-// The one import of express (STYLE.md: one seam per outside system).
+// The one import of express (docs/architecture.md, "Seams").
 import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -32,7 +32,7 @@ function noBytes(req: Request): boolean {
   return req.get('transfer-encoding') === undefined && Number(req.get('content-length') ?? 0) === 0;
 }
 
-/** Builds the express app of DESIGN.md §4. */
+/** Builds the express app of the HTTP API (docs/architecture.md, "HTTP API"). */
 export function createHttpApi(options: HttpApiOptions): express.Express {
   const { control } = options;
   const app = express();

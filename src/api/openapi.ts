@@ -12,7 +12,7 @@ const unauthorized = {
   content: json(error),
 };
 
-/** The HTTP API of DESIGN.md §4 as OpenAPI 3.0. */
+/** The HTTP API (docs/architecture.md "HTTP API") as OpenAPI 3.0. */
 export function openApiDocument(version: string): Record<string, unknown> {
   const mutating = { security: [{ bearer: [] }] };
   return {

@@ -7,7 +7,7 @@ import { SoakbenchError } from '../errors.js';
 import { createLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
 import { refuseUnsupported } from '../workload/supported.js';
-import { loadWorkloadFile } from '../workload/workload.js';
+import { loadWorkloadFile } from '../workload/workload-parser.js';
 import { loadDriver } from './load-files.js';
 
 export interface DaemonFlags {

@@ -1,5 +1,6 @@
 import { type DriverFile, loadDriverFile, withBootstrapServers } from '../workload/driver-file.js';
-import { loadWorkloadFile, type Workload } from '../workload/workload.js';
+import type { Workload } from '../workload/workload.js';
+import { loadWorkloadFile } from '../workload/workload-parser.js';
 
 /** Loads the driver file, applying a bootstrap override when given. Throws user errors (exit 2). */
 export function loadDriver(path: string, bootstrapServers?: string): DriverFile {

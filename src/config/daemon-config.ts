@@ -1,4 +1,4 @@
-// The one import of convict (STYLE.md: one seam per outside system).
+// The one import of convict (docs/architecture.md, "Seams").
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { SoakbenchError } from '../errors.js';
 import { LOG_LEVELS } from '../log/logger.js';
 
-/** The daemon's settings, typed and frozen. Names and environment variables: DESIGN.md §3. */
+/** The daemon's settings, typed and frozen. Names and environment variables: README.md, "Configuration"; docs/architecture.md, "Files". */
 export interface DaemonConfig {
   http: { host: string; port: number; allowUnauthenticated: boolean; bodyLimitBytes: number };
   api: { token: string };
@@ -283,7 +283,7 @@ export function loadDaemonConfig(options: LoadConfigOptions): Readonly<DaemonCon
         }
         config.load(parsed);
       }
-      // convict's load() applies the environment again afterwards: file < environment, as DESIGN.md says.
+      // convict's load() applies the environment again afterwards: file < environment, as docs/architecture.md ("Files") says.
     }
     for (const [key, value] of Object.entries(options.overrides ?? {})) {
       if (value !== undefined) config.set(key as never, value as never);

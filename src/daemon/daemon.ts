@@ -15,7 +15,8 @@ import { buildSessionGraph, type SessionGraph } from '../session/session-graph.j
 import { WorkloadSession } from '../session/workload-session.js';
 import type { DriverFile } from '../workload/driver-file.js';
 import { refuseUnsupported } from '../workload/supported.js';
-import { parseWorkloadText, type Workload } from '../workload/workload.js';
+import type { Workload } from '../workload/workload.js';
+import { parseWorkloadText } from '../workload/workload-parser.js';
 import { ConnectRetry } from './connect-retry.js';
 import { daemonControllerSettings, daemonGraphOptions } from './daemon-settings.js';
 import { controllerView, metricsSource, statusView, type ViewSources } from './daemon-views.js';

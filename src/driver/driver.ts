@@ -1,6 +1,6 @@
 /**
  * The driver seam: everything outside src/driver/kafka/ talks to Kafka through these interfaces only
- * (docs/architecture.md; OMB's driver-api vs driver-kafka split).
+ * (docs/architecture.md "Seams"; OMB's driver-api vs driver-kafka split).
  */
 
 /** A flat map of client properties (librdkafka names), as built from a driver file's property blocks. */

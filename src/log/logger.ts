@@ -1,4 +1,4 @@
-// The one import of pino (STYLE.md: one seam per outside system).
+// The one import of pino (docs/architecture.md, "Seams").
 import { pino } from 'pino';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -1,6 +1,7 @@
-// The one import of prom-client (STYLE.md: one seam per outside system).
+// The one import of prom-client (docs/architecture.md, "Seams").
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { BucketCounter } from '../stats/bucket-counter.js';
+import type { BrokerClientStats } from '../stats/client-stats.js';
 import { CONTROLLER_STATES } from './metric-labels.js';
 import { type Sample, ViewMetric } from './view-metric.js';
 
@@ -68,14 +69,6 @@ export const DECISION_PAIRS: readonly (readonly [string, string])[] = [
   ['warmup', 'warmup'],
 ];
 
-export interface BrokerClientStats {
-  broker: string;
-  rttAvgSeconds: number;
-  rttP99Seconds: number;
-  throttleAvgSeconds: number;
-  throttleMaxSeconds: number;
-}
-
 /** What /metrics reads, all at scrape time. */
 export interface MetricsSource {
   counters(): {
@@ -115,7 +108,7 @@ export interface MetricsSource {
   client(): { brokers: BrokerClientStats[]; queueMessages: number; txRetries: number };
 }
 
-/** Builds the registry: our metrics (names fixed by DESIGN.md §5) plus Node's default metrics. */
+/** Builds the registry: our metrics (names fixed by docs/architecture.md, "Metrics") plus Node's default metrics. */
 export function createDaemonRegistry(
   source: MetricsSource,
   options: { defaultMetrics?: boolean } = {},

@@ -6,7 +6,7 @@ const NS_PER_S = 1e9;
 /**
  * Intended send time of message `index` on a schedule that passed `anchorPosition` (a possibly fractional
  * message index) at `anchorNs`, at `ratePerSec`. Computed from the index, never by adding intervals, so the
- * error stays below a nanosecond after billions of messages (CONTROLLER.md rule 1; OMB UniformRateLimiter
+ * error stays below a nanosecond after billions of messages (docs/controller.md "Holding the rate", rule 1; OMB UniformRateLimiter
  * and k6 compute intended times the same way).
  */
 export function scheduleTimeNs(

@@ -1,5 +1,3 @@
-import type { BrokerClientStats } from '../metrics/daemon-metrics.js';
-
 /** The parts of librdkafka's statistics JSON we export (STATISTICS.md: brokers.*.rtt, throttle, txretries; msg_cnt). */
 interface RawStats {
   msg_cnt?: number;
@@ -12,6 +10,15 @@ interface RawStats {
       throttle?: { avg?: number; max?: number };
     }
   >;
+}
+
+/** One broker's round-trip and throttle times, combined over the producer clients, as /metrics exports them. */
+export interface BrokerClientStats {
+  broker: string;
+  rttAvgSeconds: number;
+  rttP99Seconds: number;
+  throttleAvgSeconds: number;
+  throttleMaxSeconds: number;
 }
 
 /** Latest statistics per producer client, combined across clients for export. */

@@ -8,7 +8,7 @@ export interface HistogramShape {
   highestTrackableValue: number;
   /** Decimal digits of resolution: 3 keeps every value within 0.1%. */
   significantDigits: 1 | 2 | 3 | 4 | 5;
-  /** WebAssembly build (about 38 ns per record against 145 ns, shared/MEASURED.md); needs `destroy()`. */
+  /** WebAssembly build (about 38 ns per record against 145 ns, docs/client-notes.md); needs `destroy()`. */
   useWebAssembly: boolean;
 }
 

@@ -132,7 +132,7 @@ export class LatencyRecorder {
   }
 
   /**
-   * Summary of the last `windowIntervals` interval snapshots merged (CONTROLLER.md's p99 over the last 3
+   * Summary of the last `windowIntervals` interval snapshots merged (docs/controller.md "Signals": the p99 over the last 3
    * intervals). Before that many snapshots, it merges those taken so far.
    */
   windowSummary(): LatencySummary {

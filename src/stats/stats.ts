@@ -80,7 +80,7 @@ export interface StatsOptions {
   latency?: LatencyRecorderOptions;
   /** The end-to-end recorder (default max 12 h). */
   endToEnd?: LatencyRecorderOptions;
-  /** Intervals merged in `responseTimeWindow` (default 3, docs/controller.md). */
+  /** Intervals merged in `responseTimeWindow` (default 3, docs/controller.md "Signals"). */
   windowIntervals?: number;
 }
 

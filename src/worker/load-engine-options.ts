@@ -23,7 +23,7 @@ export interface LoadEngineOptions {
   stats: Stats;
   /** Messages/s to start with (for producerRate 0 the controller supplies it). */
   initialRate: number;
-  /** Topics this engine creates are deleted when it stops (DESIGN.md topics.cleanup). */
+  /** Topics this engine creates are deleted when it stops (topics.cleanup, docs/architecture.md "Files"). */
   cleanupTopics: boolean;
   maxInFlight?: number;
   /** librdkafka producer clients shared by the workload's producers (default min(producers, 4)). */

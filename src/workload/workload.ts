@@ -105,5 +105,3 @@ export const WORKLOAD_FIELDS: readonly string[] = [
   'existingTopics',
   'topicPrefix',
 ];
-
-export { loadWorkloadFile, parseWorkload, parseWorkloadText } from './workload-parser.js';

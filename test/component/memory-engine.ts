@@ -5,7 +5,7 @@ import { memoryDriverFactory } from '../../src/driver/memory/memory-driver.js';
 import { IntegrityTracker } from '../../src/integrity/integrity-tracker.js';
 import { Stats } from '../../src/stats/stats.js';
 import { LoadEngine } from '../../src/worker/load-engine.js';
-import { parseWorkload } from '../../src/workload/workload.js';
+import { parseWorkload } from '../../src/workload/workload-parser.js';
 
 /** A LoadEngine on a memory broker of its own (named after the test), with the real clock. */
 export function memoryEngine(name: string, rate: number, partitions = 4) {

@@ -19,8 +19,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const SOAKBENCH_BIN = join(REPO_ROOT, 'bin', 'soakbench.js');
 /** The shipped driver file for the local broker (its bootstrap is overridden with BOOTSTRAP). */
 export const LOCAL_DRIVER = join(REPO_ROOT, 'config', 'drivers', 'kafka-local.yaml');
-/** OMB's own files: shared/omb beside the work tree (as test/unit/workload/paths.ts finds them). */
-export const OMB_DIR = process.env.SOAKBENCH_OMB_DIR ?? join(REPO_ROOT, '..', 'shared', 'omb');
+/** OMB's own workload, driver and payload files, kept unchanged in test/fixtures/omb (see its README). */
+export const OMB_DIR = join(REPO_ROOT, 'test', 'fixtures', 'omb');
 
 /** How a CLI process ended, with everything it printed. */
 export interface CliOutcome {

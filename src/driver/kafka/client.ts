@@ -1,4 +1,4 @@
-// The one import of the Kafka client in the whole code base (STYLE.md: one seam per outside system).
+// The one import of the Kafka client in the whole code base (docs/architecture.md, "Seams").
 // It is a CommonJS module: under ESM its exports arrive on the default export.
 import KafkaModule from '@confluentinc/kafka-javascript';
 

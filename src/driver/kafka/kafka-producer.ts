@@ -30,8 +30,8 @@ interface NativeProducer {
  * A librdkafka producer with delivery reports.
  *
  * Delivery reports are polled by librdkafka's background thread (`setPollInBackground`), enabled only
- * after `ready`: enabling it before connect() crashes the process (shared/MEASURED.md), and a JS poll
- * timer would add its period to every measured latency (MEASURED.md: p50 5.0 ms at a 5 ms poll vs 2.2 ms).
+ * after `ready`: enabling it before connect() crashes the process (docs/client-notes.md), and a JS poll
+ * timer would add its period to every measured latency (docs/client-notes.md "Delivery reports": p50 5.0 ms at a 5 ms poll vs 2.2 ms).
  */
 export class KafkaProducer implements Producer {
   private readonly client: RdKafkaProducer;

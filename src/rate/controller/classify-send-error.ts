@@ -1,4 +1,4 @@
-/** How the controller reacts to a failed send (CONTROLLER.md "Error classification"). */
+/** How the controller reacts to a failed send (docs/controller.md "Error classification"). */
 export type SendErrorClass = 'congestion' | 'topology' | 'fatal' | 'other';
 
 /** Back-pressure: the cluster or the client queue cannot keep up → multiplicative decrease. */

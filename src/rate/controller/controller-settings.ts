@@ -4,7 +4,7 @@ import { invalid } from '../../errors.js';
  * Settings of the adaptive rate controller. Fractions of the SLO (`setpoint`, `deadbandLow`, `deadbandHigh`) are
  * measured above the latency floor (the lowest interval p99 seen, see `floorRelative`): the band is about queueing
  * delay, which grows with load, not about the fixed part (batching linger, replication) which does not.
- * Defaults are CONTROLLER.md's unless a comment says why they differ.
+ * Defaults are those of docs/controller.md ("State machine and parameters") unless a comment says why they differ.
  */
 export interface ControllerSettings {
   /** `adaptive` searches for the highest rate that holds the SLO; `fixed` reports `fixedRate`. */
@@ -110,7 +110,7 @@ export interface ControllerSettings {
 export const DEFAULT_CONTROLLER_SETTINGS: Readonly<ControllerSettings> = Object.freeze({
   mode: 'adaptive',
   fixedRate: 1_000,
-  // CONTROLLER.md leaves S to the operator; 50 ms suits acks=all on a staging cluster with linger ≤ 5 ms.
+  // docs/controller.md leaves S to the operator; 50 ms suits acks=all on a staging cluster with linger ≤ 5 ms.
   p99TargetMs: 50,
   maxErrorRate: 0.001,
   maxRetryRate: 0.01,

@@ -1,5 +1,5 @@
 /**
- * Controller states (CONTROLLER.md "State machine"). FIXED: the operator set the rate; DEGRADED: fatal errors or
+ * Controller states (docs/controller.md "State machine and parameters"). FIXED: the operator set the rate; DEGRADED: fatal errors or
  * pinned at minRate — the controller sends at minRate and restarts STARTUP after a cooldown.
  */
 export type ControllerState = 'WARMUP' | 'STARTUP' | 'DRAIN' | 'HOLD' | 'PROBE' | 'FIXED' | 'DEGRADED';

@@ -2,7 +2,7 @@ import type { ControlSample } from './control-sample.js';
 import type { ControllerSettings } from './controller-settings.js';
 import { type IntervalCounts, p99Above, perSecond } from './interval-counts.js';
 
-/** Signals of the latest interval alone (CONTROLLER.md "Signals"), derived from a sample and the rate in force. */
+/** Signals of the latest interval alone (docs/controller.md "Signals"), derived from a sample and the rate in force. */
 export interface IntervalSignals {
   ackRate: number;
   sendRate: number;

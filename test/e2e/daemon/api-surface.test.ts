@@ -1,5 +1,5 @@
 /**
- * The read side of the HTTP API (DESIGN.md §4) on a running daemon: /openapi.json describes every
+ * The read side of the HTTP API (docs/architecture.md "HTTP API") on a running daemon: /openapi.json describes every
  * endpoint, /status and /results carry their documented fields, unknown paths and wrong methods get JSON
  * errors, /healthz answers.
  */
@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { type DaemonProcess, startDaemon } from '../../helpers/daemon.js';
 import { waitFor } from '../../helpers/wait.js';
 
-/** DESIGN.md §4: path → methods. */
+/** The endpoints of README.md "HTTP API": path → methods. */
 const ENDPOINTS: Record<string, string[]> = {
   '/metrics': ['get'],
   '/healthz': ['get'],
@@ -64,7 +64,7 @@ describe('soakbench daemon: the read side of the HTTP API', { timeout: 120_000 }
     await d?.dispose();
   });
 
-  test('GET /openapi.json: OpenAPI 3 with every endpoint of DESIGN.md §4 and resolvable $refs', async () => {
+  test('GET /openapi.json: OpenAPI 3 with every documented endpoint and resolvable $refs', async () => {
     const { status, body } = await d.getJson('/openapi.json');
     assert.equal(status, 200);
     assert.match(String(body.openapi), /^3\.\d+\.\d+$/);
@@ -81,7 +81,7 @@ describe('soakbench daemon: the read side of the HTTP API', { timeout: 120_000 }
         for (const code of Object.keys(op.responses)) assert.match(code, /^([1-5]\d\d|default)$/);
       }
     }
-    assert.deepEqual(Object.keys(paths).sort(), Object.keys(ENDPOINTS).sort(), 'paths beyond DESIGN.md §4');
+    assert.deepEqual(Object.keys(paths).sort(), Object.keys(ENDPOINTS).sort(), 'undocumented paths');
     // Mutating operations declare the bearer scheme, which must exist.
     const schemes = (body.components as { securitySchemes?: Record<string, unknown> }).securitySchemes ?? {};
     for (const [path, ops] of Object.entries(paths)) {

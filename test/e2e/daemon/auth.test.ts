@@ -1,5 +1,5 @@
 /**
- * The control API's bearer token (DESIGN.md §4): with api.token set, every mutating call needs it and
+ * The control API's bearer token (docs/architecture.md "HTTP API"): with api.token set, every mutating call needs it and
  * nothing changes without it; reads need none; the token is never shown. Without a token the daemon
  * refuses a non-loopback address unless told that an open API is intended.
  */

@@ -1,5 +1,5 @@
 /**
- * The daemon outlives its broker (DESIGN.md §4 /healthz and /readyz): a broker killed and restarted
+ * The daemon outlives its broker (/healthz and /readyz, docs/architecture.md "HTTP API"): a broker killed and restarted
  * under it leaves it up, unready with a reason while the broker is away, and producing again once the
  * broker is back; a daemon started with no broker keeps running and says why it is not ready. The
  * first test runs its own broker, so the shared one is never disturbed.

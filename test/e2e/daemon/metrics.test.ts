@@ -1,5 +1,5 @@
 /**
- * GET /metrics of a running daemon: every metric of DESIGN.md §5 with its type, histograms with
+ * GET /metrics of a running daemon: every required metric (docs/architecture.md "Metrics") with its type, histograms with
  * sub-millisecond buckets, pre-zeroed error series, promtool's linter silent on soakbench's own metrics,
  * and docs/metrics.md documenting exactly the soakbench_* metrics a scrape shows.
  */
@@ -18,7 +18,7 @@ import {
 } from '../../helpers/daemon.js';
 import { waitFor } from '../../helpers/wait.js';
 
-/** DESIGN.md §5: the required metrics and their types. */
+/** docs/architecture.md "Metrics": the required metrics and their types. */
 const REQUIRED: readonly [string, string][] = [
   ['soakbench_messages_sent_total', 'counter'],
   ['soakbench_bytes_sent_total', 'counter'],
@@ -130,7 +130,7 @@ describe('soakbench daemon: GET /metrics', { timeout: 120_000 }, () => {
     await d?.dispose();
   });
 
-  test('every metric of DESIGN.md §5 is there with its type', () => {
+  test('every required metric is there with its type', () => {
     const problems: string[] = [];
     for (const [name, type] of REQUIRED) {
       const f = families.get(name);

@@ -1,5 +1,5 @@
 /**
- * POST /pause and POST /resume (DESIGN.md §4): paused, nothing more is acknowledged once the messages
+ * POST /pause and POST /resume (docs/architecture.md "HTTP API"): paused, nothing more is acknowledged once the messages
  * in flight are, the daemon stays ready ("paused on purpose") and consumers keep draining; resumed, it
  * sends again.
  */

@@ -1,5 +1,5 @@
 /**
- * PUT /rate and PUT /controller on a running daemon (DESIGN.md §4): a new rate shows in the measured
+ * PUT /rate and PUT /controller on a running daemon (docs/architecture.md "HTTP API"): a new rate shows in the measured
  * ack rate within seconds; every bad input answers 400 with {error, message, field?} and changes nothing;
  * the forms people type with curl work as typed.
  */
@@ -32,7 +32,7 @@ async function controllerSettings(d: DaemonProcess): Promise<Record<string, unkn
   return { mode, rate, p99TargetMs, maxErrorRate, minRate, maxRate };
 }
 
-/** Asserts the answer is `status` with the JSON error body of DESIGN.md §4, and returns that body. */
+/** Asserts the answer is `status` with the JSON error body of docs/architecture.md "HTTP API", and returns that body. */
 function assertErrorBody(
   what: string,
   answer: { status: number; text: string; json: unknown; headers: Headers },
@@ -230,7 +230,7 @@ describe('soakbench daemon: PUT /rate and PUT /controller', { timeout: 180_000 }
   });
 
   test('an empty body declared JSON is not valid JSON: 400 on PUT /controller too', async () => {
-    // DESIGN.md §4: "A body that declares JSON must be valid JSON"; the empty string is not JSON.
+    // docs/architecture.md "HTTP API": a body that declares JSON must be valid JSON; the empty string is not JSON.
     const answer = await d.request('PUT', '/controller', { contentType: JSON_TYPE, body: '' });
     assertErrorBody('empty body declared JSON', answer, 400);
   });
@@ -263,7 +263,7 @@ describe('soakbench daemon: PUT /rate and PUT /controller', { timeout: 180_000 }
       1,
       `exactly one state is 1: ${JSON.stringify(states)}`,
     );
-    // DESIGN.md §4: PUT /rate sets a fixed rate and switches the controller to fixed.
+    // docs/architecture.md "HTTP API": PUT /rate sets a fixed rate and switches the controller to fixed.
     const put = await d.request('PUT', '/rate', { contentType: JSON_TYPE, body: '{"rate":1200}' });
     assert.equal(put.status, 200, put.text);
     assert.deepEqual(

@@ -1,5 +1,5 @@
 /**
- * Stopping the daemon (STYLE.md principle 4, DESIGN.md §3 shutdown.graceMs and topics.cleanup): SIGTERM
+ * Stopping the daemon (docs/contributing.md "Code style"; shutdown.graceMs and topics.cleanup in README.md "Configuration"): SIGTERM
  * drains and exits 0 within the grace period, deletes the topics it created, says "stopped" last and
  * leaves no consumer process behind; a second SIGTERM forces exit 1 at once.
  */

@@ -1,5 +1,5 @@
 /**
- * PUT /workload (DESIGN.md §4): a running daemon moves its traffic to a workload with other topics
+ * PUT /workload (docs/architecture.md "HTTP API"): a running daemon moves its traffic to a workload with other topics
  * without a restart and without a gap in its metrics; the old topics are deleted (topics.cleanup); a
  * bad workload is refused with a 400 naming the field and the old one keeps running.
  */

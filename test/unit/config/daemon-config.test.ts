@@ -35,7 +35,7 @@ function assertConfigError(load: () => unknown, code: string, ...patterns: RegEx
 }
 
 describe('loadDaemonConfig', () => {
-  test('defaults of DESIGN.md §3', () => {
+  test('the documented defaults (README.md "Configuration")', () => {
     const c = loadDaemonConfig({ env: {} });
     assert.equal(c.http.host, '127.0.0.1');
     assert.equal(c.http.port, 8080);
@@ -52,7 +52,7 @@ describe('loadDaemonConfig', () => {
     assert.ok(Object.isFrozen(c));
   });
 
-  test('the environment names of DESIGN.md §3', () => {
+  test('the documented environment names (README.md "Configuration")', () => {
     const c = loadDaemonConfig({
       env: {
         SOAKBENCH_HTTP_HOST: '0.0.0.0',

@@ -1,6 +1,6 @@
 /**
- * The metric names soakbench exports, copied from the lead's metrics list (DESIGN.md section 5 plus the
- * additional metrics), and the prom-client Node.js default metrics (node_modules/prom-client/lib/metrics/).
+ * The metric names soakbench exports, the required ones (docs/architecture.md "Metrics") plus the
+ * others of docs/metrics.md), and the prom-client Node.js default metrics (node_modules/prom-client/lib/metrics/).
  * Dashboards and rules may use these names only (plus recording rules they define).
  */
 export const SOAKBENCH_METRICS: readonly string[] = [

@@ -11,7 +11,7 @@ import {
 } from '../../../src/driver/driver.js';
 import { Stats } from '../../../src/stats/stats.js';
 import { LoadEngine } from '../../../src/worker/load-engine.js';
-import { parseWorkload } from '../../../src/workload/workload.js';
+import { parseWorkload } from '../../../src/workload/workload-parser.js';
 import { waitFor } from '../../helpers/wait.js';
 
 /** A driver double: no Kafka; producers accept everything and can be told to fail fatally. */

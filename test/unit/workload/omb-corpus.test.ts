@@ -15,7 +15,7 @@ const drivers = readdirSync(join(OMB_DIR, 'driver-kafka'))
   .filter((f) => /\.ya?ml$/.test(f))
   .map((f) => join(OMB_DIR, 'driver-kafka', f));
 
-describe('OMB corpus (shared/omb)', () => {
+describe('OMB corpus (test/fixtures/omb)', () => {
   test(`every one of the ${workloads.length} OMB workloads validates with every one of the ${drivers.length} OMB Kafka driver files (${workloads.length * drivers.length} pairs)`, () => {
     assert.ok(workloads.length >= 100, `expected OMB's workloads in ${OMB_DIR}, found ${workloads.length}`);
     assert.ok(drivers.length >= 10, `expected OMB's driver files in ${OMB_DIR}, found ${drivers.length}`);
@@ -26,7 +26,7 @@ describe('OMB corpus (shared/omb)', () => {
     }
   });
 
-  test('OMB payload paths (payload/payload-1Kb.data from workloads/) resolve to shared/omb/payload', () => {
+  test('OMB payload paths (payload/payload-1Kb.data from workloads/) resolve to test/fixtures/omb/payload', () => {
     const w = loadWorkloadFile(join(OMB_DIR, 'workloads', '1-topic-1-partition-1kb.yaml'));
     assert.equal(w.payloadFile, 'payload/payload-1Kb.data');
     assert.equal(w.payloadPath, join(OMB_DIR, 'payload', 'payload-1Kb.data'));

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (this file runs from dist/test/unit/workload/). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
-/** OMB's own files: shared/omb beside the work tree (CI lays shared/ beside its clone the same way). */
-export const OMB_DIR = process.env.SOAKBENCH_OMB_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'omb');
+/** OMB's own workload, driver and payload files, kept unchanged in test/fixtures/omb (see its README). */
+export const OMB_DIR = resolve(REPO_ROOT, 'test', 'fixtures', 'omb');
 
 /** A temporary directory with the given files; returns its path and a cleanup function. */
 export function tempFiles(files: Record<string, string | Buffer>): { dir: string; cleanup: () => void } {

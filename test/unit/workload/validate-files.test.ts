@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { validateFiles } from '../../../src/workload/validate-files.js';
-import { loadWorkloadFile } from '../../../src/workload/workload.js';
+import { loadWorkloadFile } from '../../../src/workload/workload-parser.js';
 import { REPO_ROOT, tempFiles } from './paths.js';
 
 const CONFIG = join(REPO_ROOT, 'config');

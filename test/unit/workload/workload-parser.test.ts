@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { SoakbenchError } from '../../../src/errors.js';
-import { loadWorkloadFile, parseWorkload, parseWorkloadText } from '../../../src/workload/workload.js';
+import { loadWorkloadFile, parseWorkload, parseWorkloadText } from '../../../src/workload/workload-parser.js';
 import { expectProblems } from './expect-problem.js';
 import { tempFiles } from './paths.js';
 

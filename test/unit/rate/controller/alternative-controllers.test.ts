@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AimdController } from '../../../../src/rate/sim/aimd-controller.js';
-import { OmbRateController } from '../../../../src/rate/sim/omb-rate-controller.js';
+import { AimdController } from '../../../../tools/sim/aimd-controller.js';
+import { OmbRateController } from '../../../../tools/sim/omb-rate-controller.js';
 import { sampleAt } from './controller-driver.js';
 
 describe('comparison controllers (Harness A only)', () => {

@@ -15,7 +15,7 @@ function rejects(overrides: Record<string, unknown>, field: string): void {
 }
 
 describe('controller settings', () => {
-  test('defaults are CONTROLLER.md’s and valid', () => {
+  test('defaults are docs/controller.md’s and valid', () => {
     const s = resolveControllerSettings();
     assert.deepEqual(s, { ...DEFAULT_CONTROLLER_SETTINGS });
     assert.equal(s.setpoint, 0.8);

@@ -4,9 +4,9 @@ import type { ManualClock } from '../../../../src/clock.js';
 import { DECISION_PAIRS } from '../../../../src/metrics/daemon-metrics.js';
 import { AdaptiveController } from '../../../../src/rate/controller/adaptive-controller.js';
 import { causeOf, type Decision } from '../../../../src/rate/controller/decision.js';
-import { runScenario, SCENARIOS } from '../../../../src/rate/sim/harness-scenarios.js';
-import { runQuota } from '../../../../src/rate/sim/quota-harness.js';
-import type { ControllerFactory } from '../../../../src/rate/sim/sim-controller.js';
+import { runScenario, SCENARIOS } from '../../../../tools/sim/harness-scenarios.js';
+import { runQuota } from '../../../../tools/sim/quota-harness.js';
+import type { ControllerFactory } from '../../../../tools/sim/sim-controller.js';
 import { Driver } from './controller-driver.js';
 
 /** A factory like adaptiveFactory that keeps every decision. */

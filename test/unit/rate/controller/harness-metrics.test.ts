@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CapacitySchedule, Phase } from '../../../../src/rate/sim/capacity-schedule.js';
-import { overSlo, phaseMetrics } from '../../../../src/rate/sim/harness-metrics.js';
-import type { HarnessRun, RunInterval } from '../../../../src/rate/sim/run-harness.js';
-import { serviceModel } from '../../../../src/rate/sim/service-model.js';
+import type { CapacitySchedule, Phase } from '../../../../tools/sim/capacity-schedule.js';
+import { overSlo, phaseMetrics } from '../../../../tools/sim/harness-metrics.js';
+import type { HarnessRun, RunInterval } from '../../../../tools/sim/run-harness.js';
+import { serviceModel } from '../../../../tools/sim/service-model.js';
 
 const phase: Phase = { name: 'p', kind: 'increase', startS: 0, endS: 100 };
 

@@ -1,7 +1,7 @@
 /**
  * Harness A with a Kafka-style client quota (QuotaBroker: a sampled rate window, throttle time (O − Q)/Q · W, a
  * muted connection) instead of a queue: the controller must find the quota from the throttle time, hold under it
- * and follow it through halving, restoring and doubling. The bounds are CONTROLLER.md's Harness B targets where
+ * and follow it through halving, restoring and doubling. The bounds are Harness B's targets (docs/controller.md) where
  * this controller meets them (steady mean ≥ 0.9·Q, ≤ 5 % of steady intervals over the SLO, start-up within 45 +
  * 15 s); where it does not, the bound is the measured worst with a margin, and bench/RESULTS.md says so (SLO
  * restored 23–46 s after the quota halves, against 15 + 15 s: the broker mutes a client for about W·(O − Q)/Q ≈
@@ -10,8 +10,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { quotaPhases, runQuota } from '../../../../src/rate/sim/quota-harness.js';
-import { adaptiveFactory } from '../../../../src/rate/sim/sim-controller.js';
+import { quotaPhases, runQuota } from '../../../../tools/sim/quota-harness.js';
+import { adaptiveFactory } from '../../../../tools/sim/sim-controller.js';
 
 describe('AdaptiveController under a simulated Kafka client quota', () => {
   for (const seed of [1, 2, 3, 4, 5]) {
@@ -33,7 +33,7 @@ describe('AdaptiveController under a simulated Kafka client quota', () => {
         assert.ok(p.t90S <= budget, `${at}: within [0.9, 1.05]·Q after ${p.t90S} s (≤ ${budget})`);
         const before = phases[i - 1]?.quota;
         // After a rise the probes must not overshoot the new quota by much (the start-up's overshoot is
-        // CONTROLLER.md's known cost: the broker judges an 11-s average); after a drop, SLO recovery.
+        // A known cost (docs/controller.md "Under a broker quota"): the broker judges an 11-s average); after a drop, SLO recovery.
         if (before !== undefined && p.quota > before)
           assert.ok(p.peakOverQ <= 1.25, `${at}: peak ${p.peakOverQ.toFixed(2)}·Q`);
         if (before !== undefined && p.quota < before)

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { CONTROLLER_TARGETS, checkTarget } from '../../../../src/rate/sim/controller-targets.js';
-import type { PhaseMetrics } from '../../../../src/rate/sim/harness-metrics.js';
-import { runScenario, scenarioById } from '../../../../src/rate/sim/harness-scenarios.js';
-import { adaptiveFactory } from '../../../../src/rate/sim/sim-controller.js';
+import { CONTROLLER_TARGETS, checkTarget } from '../../../../tools/sim/controller-targets.js';
+import type { PhaseMetrics } from '../../../../tools/sim/harness-metrics.js';
+import { runScenario, scenarioById } from '../../../../tools/sim/harness-scenarios.js';
+import { adaptiveFactory } from '../../../../tools/sim/sim-controller.js';
 
 export const HARNESS_SEEDS = [1, 2, 3, 4, 5];
 
 /**
- * Registers one test per CONTROLLER.md target of `scenarioId`: the recommended controller with its default
+ * Registers one test per target (docs/controller.md "Targets on Harness A") of `scenarioId`: the recommended controller with its default
  * settings, on 5 seeds, must meet the target on the median (and on every seed where the table says "required").
  */
 export function describeTargets(scenarioId: string): void {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type CapacitySchedule, stallSchedule } from '../../../../src/rate/sim/capacity-schedule.js';
-import { oracleRStar } from '../../../../src/rate/sim/r-star.js';
-import { closedFormRStar, serviceModel } from '../../../../src/rate/sim/service-model.js';
-import { SimulatedBroker } from '../../../../src/rate/sim/simulated-broker.js';
+import { type CapacitySchedule, stallSchedule } from '../../../../tools/sim/capacity-schedule.js';
+import { oracleRStar } from '../../../../tools/sim/r-star.js';
+import { closedFormRStar, serviceModel } from '../../../../tools/sim/service-model.js';
+import { SimulatedBroker } from '../../../../tools/sim/simulated-broker.js';
 
 const constant = (capacity: number, durationS = 600): CapacitySchedule => ({
   name: 'constant',
