@@ -5,6 +5,7 @@
  * Exit codes (docs/architecture.md "Commands and exit codes"): 0 success, 1 runtime failure, 2 bad usage, config or workload.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { choiceFlag, portFlag, positiveNumberFlag } from './commands/cli-flags.js';
 import { prepareDaemon, prepareRuntime } from './commands/daemon-command.js';
 import { runCommand } from './commands/run-command.js';
 import { driverFactoryByName, pendingDriverRequests } from './driver/driver-factories.js';
@@ -13,6 +14,7 @@ import { ShutdownSignals } from './lifecycle/shutdown-signals.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
 import { VERSION } from './version.js';
 import { problemsOf } from './workload/file-validation-error.js';
+import { atMost, MAX_P99_TARGET_MS, MAX_PERIOD_SECONDS, MAX_RATE } from './workload/limits.js';
 import { validateFiles } from './workload/validate-files.js';
 
 const EXIT_OK = 0;
@@ -63,10 +65,12 @@ function stopSignal(): AbortSignal {
   return signals.signal;
 }
 
-function logLevelOption(defaultLevel: LogLevel): Option {
-  return new Option('--log-level <level>', 'log level of the JSON log lines on stderr')
+/** --log-level: choices() lists them in --help; the parser words a bad one like every other flag. */
+function logLevelOption(description: string, defaultLevel?: LogLevel): Option {
+  const option = new Option('--log-level <level>', description)
     .choices(LOG_LEVELS)
-    .default(defaultLevel);
+    .argParser(choiceFlag('--log-level', LOG_LEVELS));
+  return defaultLevel === undefined ? option : option.default(defaultLevel);
 }
 
 function buildProgram(setExit: (code: number) => void): Command {
@@ -86,21 +90,25 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--bootstrap-servers <list>', "overrides the driver file's bootstrap.servers")
     .option('--no-cleanup-topics', 'keep the topics the run created (default: delete them at the end)')
     .addOption(
-      new Option('--period-seconds <s>', 'seconds between console lines')
+      new Option('--period-seconds <s>', `seconds between console lines (${atMost(MAX_PERIOD_SECONDS)})`)
         .default(10)
-        .argParser(positiveNumber),
+        .argParser(positiveNumberFlag('--period-seconds', MAX_PERIOD_SECONDS, 's')),
     )
     .addOption(
-      new Option('--p99-target-ms <ms>', 'producerRate 0: the p99 response time (ack − intended) to hold')
+      new Option(
+        '--p99-target-ms <ms>',
+        `producerRate 0: the p99 response time (ack − intended) to hold (${atMost(MAX_P99_TARGET_MS)})`,
+      )
         .default(50)
-        .argParser(positiveNumber),
+        .argParser(positiveNumberFlag('--p99-target-ms', MAX_P99_TARGET_MS, 'ms')),
     )
     .addOption(
-      new Option('--max-rate <msgs>', 'producerRate 0: the highest rate to try (msg/s)').argParser(
-        positiveNumber,
-      ),
+      new Option(
+        '--max-rate <msgs>',
+        `producerRate 0: the highest rate to try (msg/s, ${atMost(MAX_RATE)})`,
+      ).argParser(positiveNumberFlag('--max-rate', MAX_RATE, 'msg/s')),
     )
-    .addOption(logLevelOption('warn'))
+    .addOption(logLevelOption('log level of the JSON log lines on stderr', 'warn'))
     .argument('<workload...>', 'OMB workload files (YAML or JSON)')
     .action(async (workloads: string[], opts) => {
       const log = createLogger({ level: opts.logLevel });
@@ -132,9 +140,11 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--driver <file>', 'OMB Kafka driver file (default config/drivers/kafka-local.yaml)')
     .option('--workload <file>', 'OMB workload file (default config/workloads/default.yaml)')
     .option('--http-host <host>', 'address to listen on (default 127.0.0.1)')
-    .addOption(new Option('--http-port <port>', 'port to listen on (default 8080)').argParser(port))
+    .addOption(
+      new Option('--http-port <port>', 'port to listen on (default 8080)').argParser(portFlag('--http-port')),
+    )
     .option('--bootstrap-servers <list>', "overrides the driver file's bootstrap.servers")
-    .addOption(new Option('--log-level <level>', 'log level (default info)').choices(LOG_LEVELS))
+    .addOption(logLevelOption('log level (default info)'))
     .action(async (opts) => {
       await prepareRuntime();
       const { config, log, daemon } = prepareDaemon(opts, process.env, driverFactoryByName('kafka'));
@@ -174,30 +184,6 @@ function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
-function port(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) {
-    throw new CommanderError(
-      EXIT_USAGE,
-      'soakbench.invalidArgument',
-      `expected a port number (0-65535), found "${value}"`,
-    );
-  }
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new CommanderError(
-      EXIT_USAGE,
-      'soakbench.invalidArgument',
-      `expected a positive number, found "${value}"`,
-    );
-  }
-  return n;
-}
-
 async function main(argv: string[]): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram((c) => {
@@ -220,7 +206,6 @@ async function main(argv: string[]): Promise<number> {
       ) {
         return EXIT_OK;
       }
-      if (err.code === 'soakbench.invalidArgument') process.stderr.write(`error: ${err.message}\n`);
       return EXIT_USAGE;
     }
     return reportError(err);

@@ -35,12 +35,20 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
         status: 400,
         body: { error: 'invalid_json', message: `the body is not valid JSON: ${e.message}` },
       };
-    case 'entity.too.large':
-      // 400 rather than 413: every rejected input answers 400 here (docs/architecture.md "HTTP API").
+    case 'entity.too.large': {
+      // 413, not 400: the body was not read, so nothing in it is wrong yet; a client (or proxy) that
+      // knows 413 can tell "send less" from "send something else". Same JSON shape as every error.
+      const { limit, length } = err as { limit?: number; length?: number };
+      const size = typeof length === 'number' ? `${length} bytes` : 'larger than that';
+      const bound = typeof limit === 'number' ? `at most ${limit} bytes` : 'a smaller body';
       return {
-        status: 400,
-        body: { error: 'body_too_large', message: e.message ?? 'request entity too large' },
+        status: 413,
+        body: {
+          error: 'body_too_large',
+          message: `the request body must be ${bound} (http.bodyLimitBytes), found ${size}`,
+        },
       };
+    }
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return {

@@ -1,4 +1,5 @@
-import { controllerSchema, MAX_FIXED_RATE } from './schemas.js';
+import { MAX_RATE } from '../workload/limits.js';
+import { controllerSchema } from './schemas.js';
 
 const error = { $ref: '#/components/schemas/Error' };
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -7,6 +8,10 @@ const ok = (description: string, schema: object = { type: 'object' }) => ({
   content: json(schema),
 });
 const bad = { description: 'bad input; nothing changed', content: json(error) };
+const tooLarge = {
+  description: 'the body is larger than http.bodyLimitBytes; nothing changed',
+  content: json(error),
+};
 const unauthorized = {
   description: 'missing or wrong bearer token (when api.token is set)',
   content: json(error),
@@ -65,11 +70,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
               'application/json': {
                 schema: {
                   oneOf: [
-                    { type: 'number', exclusiveMinimum: 0, maximum: MAX_FIXED_RATE },
+                    { type: 'number', exclusiveMinimum: 0, maximum: MAX_RATE },
                     {
                       type: 'object',
                       required: ['rate'],
-                      properties: { rate: { type: 'number', exclusiveMinimum: 0, maximum: MAX_FIXED_RATE } },
+                      properties: { rate: { type: 'number', exclusiveMinimum: 0, maximum: MAX_RATE } },
                       additionalProperties: false,
                     },
                   ],
@@ -79,7 +84,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
               'application/x-www-form-urlencoded': { schema: { type: 'string', example: '{"rate":5000}' } },
             },
           },
-          responses: { 200: ok('the new rate'), 400: bad, 401: unauthorized },
+          responses: { 200: ok('the new rate'), 400: bad, 401: unauthorized, 413: tooLarge },
         },
       },
       '/controller': {
@@ -92,6 +97,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             200: ok('controller'),
             400: bad,
             401: unauthorized,
+            413: tooLarge,
             409: { description: 'refused in this state', content: json(error) },
           },
         },
@@ -111,6 +117,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             200: ok('the new workload is running'),
             400: bad,
             401: unauthorized,
+            413: tooLarge,
             409: { description: 'a swap is already under way', content: json(error) },
           },
         },
@@ -119,11 +126,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
         post: {
           ...mutating,
           summary: 'stop producing (consumers keep draining)',
-          responses: { 200: ok('paused'), 401: unauthorized },
+          responses: { 200: ok('paused'), 401: unauthorized, 413: tooLarge },
         },
       },
       '/resume': {
-        post: { ...mutating, summary: 'produce again', responses: { 200: ok('resumed'), 401: unauthorized } },
+        post: {
+          ...mutating,
+          summary: 'produce again',
+          responses: { 200: ok('resumed'), 401: unauthorized, 413: tooLarge },
+        },
       },
       '/results': {
         get: { summary: 'OMB result JSON of the current run so far', responses: { 200: ok('TestResult') } },

@@ -1,9 +1,7 @@
 // The one import of ajv (JSON Schema validation of request bodies).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { describeValue, SoakbenchError } from '../errors.js';
-
-/** Highest fixed rate accepted: far above what one generator process can send, so a typo is caught. */
-export const MAX_FIXED_RATE = 10_000_000;
+import { atMost, MAX_P99_TARGET_MS, MAX_RATE } from '../workload/limits.js';
 
 const ajv = new Ajv({ allErrors: false, strict: true });
 
@@ -19,10 +17,10 @@ export const controllerSchema = {
   type: 'object',
   properties: {
     mode: { enum: ['fixed', 'adaptive'] },
-    p99TargetMs: { type: 'number', exclusiveMinimum: 0, maximum: 3_600_000 },
+    p99TargetMs: { type: 'number', exclusiveMinimum: 0, maximum: MAX_P99_TARGET_MS },
     maxErrorRate: { type: 'number', minimum: 0, maximum: 1 },
-    minRate: { type: 'number', exclusiveMinimum: 0, maximum: MAX_FIXED_RATE },
-    maxRate: { type: 'number', exclusiveMinimum: 0, maximum: MAX_FIXED_RATE },
+    minRate: { type: 'number', exclusiveMinimum: 0, maximum: MAX_RATE },
+    maxRate: { type: 'number', exclusiveMinimum: 0, maximum: MAX_RATE },
   },
   additionalProperties: false,
 } as const;
@@ -43,14 +41,22 @@ function describeError(e: ErrorObject, value: unknown): SoakbenchError {
   let found: unknown = value;
   for (const part of path ? path.split('.') : [])
     found = (found as Record<string, unknown> | undefined)?.[part];
-  return new SoakbenchError(
-    'INVALID_ARGUMENT',
-    `${field}: ${e.message ?? 'is invalid'}, found ${describeValue(found)}`,
-    {
-      field,
-      found: describeValue(found),
-    },
-  );
+  // Bounds are worded as everywhere else ("expected at most 10,000,000"), not as ajv's "must be <=".
+  const limit = (e.params as { limit?: unknown }).limit;
+  const bound =
+    typeof limit === 'number'
+      ? {
+          maximum: atMost(limit),
+          exclusiveMaximum: `below ${limit.toLocaleString('en-US')}`,
+          minimum: `at least ${limit.toLocaleString('en-US')}`,
+          exclusiveMinimum: `above ${limit.toLocaleString('en-US')}`,
+        }[e.keyword]
+      : undefined;
+  const said = bound === undefined ? (e.message ?? 'is invalid') : `expected ${bound}`;
+  return new SoakbenchError('INVALID_ARGUMENT', `${field}: ${said}, found ${describeValue(found)}`, {
+    field,
+    found: describeValue(found),
+  });
 }
 
 /** Validates `value` against `schema`; throws INVALID_ARGUMENT naming the field. */
@@ -72,7 +78,7 @@ export function check<T>(schema: object, value: unknown): T {
   return value as T;
 }
 
-/** A rate from PUT /rate: finite, > 0, at most MAX_FIXED_RATE. */
+/** A rate from PUT /rate: finite, > 0, at most MAX_RATE. */
 export function checkRate(body: unknown): number {
   // The two forms are checked separately so that an error inside {"rate": ...} names the field.
   let rate: number;
@@ -89,10 +95,10 @@ export function checkRate(body: unknown): number {
       },
     );
   }
-  if (!Number.isFinite(rate) || rate <= 0 || rate > MAX_FIXED_RATE) {
+  if (!Number.isFinite(rate) || rate <= 0 || rate > MAX_RATE) {
     throw new SoakbenchError(
       'INVALID_ARGUMENT',
-      `rate: expected a number of messages/s above 0 and at most ${MAX_FIXED_RATE} (use POST /pause to stop), found ${describeValue(rate)}`,
+      `rate: expected a number of messages/s above 0 and ${atMost(MAX_RATE)} (use POST /pause to stop), found ${describeValue(rate)}`,
       { field: 'rate', found: describeValue(rate) },
     );
   }

@@ -10,10 +10,13 @@ import { WorkloadSession } from '../session/workload-session.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
 import type { CumulativeStats, PeriodStats } from '../stats/stats.js';
 import type { DriverFile } from '../workload/driver-file.js';
-import { refuseUnsupported } from '../workload/supported.js';
+import { driverSettings } from '../workload/driver-settings.js';
 import type { Workload } from '../workload/workload.js';
 import { AdaptiveRun } from './adaptive-run.js';
-import { loadDriver, loadWorkloads } from './load-files.js';
+import { loadRunFiles } from './load-files.js';
+
+/** How long `run` waits for the bootstrap servers' first answer before it gives up (exit 1). */
+const REACHABLE_WITHIN_MS = 5_000;
 
 export interface RunOptions {
   /** Makes the engines' drivers (src/driver/driver-factories.ts). */
@@ -68,12 +71,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
  * at the end, one result JSON per workload. Files are all validated before anything touches Kafka.
  */
 export async function runCommand(options: RunOptions): Promise<RunOutcome> {
-  const driver = loadDriver(options.driverPath, options.bootstrapServers);
-  const workloads = loadWorkloads(options.workloadPaths);
-  workloads.forEach((w, i) => {
-    refuseUnsupported(w, options.workloadPaths[i]!);
-  });
+  const { driver, workloads } = loadRunFiles(
+    options.driverPath,
+    options.workloadPaths,
+    options.bootstrapServers,
+  );
   for (const warning of driver.warnings) options.log.warn({ file: options.driverPath }, warning);
+  // Fail within seconds when nobody answers, naming the address (an admin call waits 30 s).
+  await options.driverFactory.create(driverSettings(driver)).checkReachable(REACHABLE_WITHIN_MS);
   await enableHdrWebAssembly();
   const outcome: RunOutcome = { results: [] };
   for (let i = 0; i < workloads.length; i++) {

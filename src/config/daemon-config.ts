@@ -6,6 +6,7 @@ import convict from 'convict';
 import { parse as parseYaml } from 'yaml';
 import { SoakbenchError } from '../errors.js';
 import { LOG_LEVELS } from '../log/logger.js';
+import { atMost, MAX_P99_TARGET_MS, MAX_RATE } from '../workload/limits.js';
 
 /** The daemon's settings, typed and frozen. Names and environment variables: README.md, "Configuration"; docs/architecture.md, "Files". */
 export interface DaemonConfig {
@@ -53,6 +54,25 @@ convict.addFormats({
   'non-negative-number': {
     validate: (v: unknown) => {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error('must be a number >= 0');
+    },
+    coerce: (v: unknown) =>
+      typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v,
+  },
+  // Bounds shared with workload files, the HTTP API and the flags (src/workload/limits.ts).
+  rate: {
+    validate: (v: unknown) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_RATE) {
+        throw new Error(`must be a number of msg/s, 0 or more and ${atMost(MAX_RATE)}`);
+      }
+    },
+    coerce: (v: unknown) =>
+      typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v,
+  },
+  'p99-target-ms': {
+    validate: (v: unknown) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_P99_TARGET_MS) {
+        throw new Error(`must be a number of ms, 0 or more and ${atMost(MAX_P99_TARGET_MS)}`);
+      }
     },
     coerce: (v: unknown) =>
       typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v,
@@ -189,7 +209,7 @@ const schema = {
     },
     p99TargetMs: {
       doc: 'SLO: p99 response time (ack − intended), ms',
-      format: 'non-negative-number',
+      format: 'p99-target-ms',
       default: 50,
       env: 'SOAKBENCH_P99_TARGET_MS',
     },
@@ -201,13 +221,13 @@ const schema = {
     },
     minRate: {
       doc: 'adaptive mode never goes below (msg/s)',
-      format: 'non-negative-number',
+      format: 'rate',
       default: 10,
       env: 'SOAKBENCH_MIN_RATE',
     },
     maxRate: {
       doc: 'adaptive mode never goes above (msg/s)',
-      format: 'non-negative-number',
+      format: 'rate',
       default: 1_000_000,
       env: 'SOAKBENCH_MAX_RATE',
     },

@@ -166,6 +166,12 @@ export interface Consumer {
 /** A driver builds the three kinds of clients from one set of settings. */
 export interface Driver {
   readonly name: string;
+  /**
+   * One short metadata request to the bootstrap servers, answered within `timeoutMs`: resolves when
+   * the cluster answers, else throws KAFKA_UNREACHABLE naming the servers (or the client's error, such
+   * as KAFKA_AUTH, with them named). For a command to fail fast instead of after the admin timeout.
+   */
+  checkReachable(timeoutMs: number): Promise<void>;
   admin(): Admin;
   producer(options: ProducerOptions): Producer;
   consumer(options: ConsumerOptions): Consumer;

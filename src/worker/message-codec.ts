@@ -11,8 +11,9 @@
  * A prefix rather than Kafka headers: the client turns every header into a C++ object from a JS
  * object per message (src/producer.cc walks each header's property names), while the prefix is written
  * into one reused buffer that librdkafka copies anyway. The prefix overwrites the payload's first
- * bytes, so message sizes stay exactly `messageSize`; a payload smaller than the prefix carries no
- * prefix and such messages are counted but not timed end to end.
+ * bytes, so message sizes stay exactly `messageSize`. Workloads with a messageSize below the prefix
+ * are refused (MIN_MESSAGE_SIZE in src/workload/limits.ts); a smaller payload would carry no prefix,
+ * and its messages would be counted but not timed end to end nor checked for loss.
  */
 export const PREFIX_BYTES = 28;
 export const MAGIC = 0x5342;

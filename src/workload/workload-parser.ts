@@ -2,6 +2,18 @@ import { basename, dirname, extname } from 'node:path';
 import { describeValue, invalid, type SoakbenchError } from '../errors.js';
 import { didYouMean } from './closest-match.js';
 import { FileValidationError, invalidWorded } from './file-validation-error.js';
+import {
+  atMost,
+  MAX_BACKLOG_GB,
+  MAX_DURATION_MINUTES,
+  MAX_JAVA_INT,
+  MAX_MESSAGE_SIZE,
+  MAX_PARTITIONS,
+  MAX_PAYLOAD_POOL_BYTES,
+  MAX_RATE,
+  MAX_TOPICS,
+  MIN_MESSAGE_SIZE,
+} from './limits.js';
 import { resolvePayloadPath } from './payload-path.js';
 import { parseStructuredText, readStructuredFile } from './read-structured-file.js';
 import {
@@ -19,7 +31,6 @@ export interface ParseWorkloadOptions {
   readonly baseDir?: string;
 }
 
-const INT_MAX = 2_147_483_647; // OMB's fields are Java ints
 // Kafka's topic name rule (org.apache.kafka.common.internals.Topic#validate).
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
@@ -58,42 +69,64 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
     }
   }
 
-  /** Reads a number field; undefined when invalid (already reported). */
+  /**
+   * Reads a number field; undefined when invalid (already reported). `max` and `unit` come from
+   * limits.ts: a value past the bound is reported as "at most <max>".
+   */
   const num = (
     field: keyof typeof WORKLOAD_DEFAULTS,
     kind: 'integer' | 'number' | 'ratio',
+    max = MAX_JAVA_INT,
+    unit = '',
   ): number | undefined => {
     const value = given(field, WORKLOAD_DEFAULTS[field]);
     const ok =
       typeof value === 'number' &&
       Number.isFinite(value) &&
       value >= 0 &&
-      (kind !== 'integer' || (Number.isInteger(value) && value <= INT_MAX)) &&
+      (kind !== 'integer' || Number.isInteger(value)) &&
       (kind !== 'ratio' || value <= 1);
-    if (ok) return value;
-    const expected = {
-      integer: 'a whole number, 0 or more',
-      number: 'a number, 0 or more (fractions allowed)',
-      ratio: 'a number from 0 to 1',
-    }[kind];
+    if (ok && value <= max) return value;
+    const expected = ok
+      ? atMost(max, unit)
+      : {
+          integer: 'a whole number, 0 or more',
+          number: 'a number, 0 or more (fractions allowed)',
+          ratio: 'a number from 0 to 1',
+        }[kind];
     bad(field, expected, value);
     return undefined;
   };
 
   const name = readName(given('name', undefined), Object.hasOwn(doc, 'name'), file, bad);
-  let topics = num('topics', 'integer');
-  const partitionsPerTopic = num('partitionsPerTopic', 'integer');
-  const messageSize = num('messageSize', 'integer');
+  let topics = num('topics', 'integer', MAX_TOPICS, 'topics');
+  const partitionsPerTopic = num('partitionsPerTopic', 'integer', MAX_PARTITIONS, 'partitions');
+  const messageSize = num(
+    'messageSize',
+    'integer',
+    MAX_MESSAGE_SIZE,
+    "bytes (librdkafka's largest message.max.bytes)",
+  );
   const randomBytesRatio = num('randomBytesRatio', 'ratio');
   const randomizedPayloadPoolSize = num('randomizedPayloadPoolSize', 'integer');
   const subscriptionsPerTopic = num('subscriptionsPerTopic', 'integer');
   const producersPerTopic = num('producersPerTopic', 'integer');
   const consumerPerSubscription = num('consumerPerSubscription', 'integer');
-  const producerRate = num('producerRate', 'number');
-  const consumerBacklogSizeGB = num('consumerBacklogSizeGB', 'number');
+  const producerRate = num('producerRate', 'number', MAX_RATE, 'messages/s');
+  const consumerBacklogSizeGB = num('consumerBacklogSizeGB', 'number', MAX_BACKLOG_GB, 'GiB');
   const backlogDrainRatio = num('backlogDrainRatio', 'ratio');
-  const testDurationMinutes = num('testDurationMinutes', 'number');
-  const warmupDurationMinutes = num('warmupDurationMinutes', 'number');
+  const testDurationMinutes = num(
+    'testDurationMinutes',
+    'number',
+    MAX_DURATION_MINUTES,
+    'minutes (a year; 0 runs until stopped)',
+  );
+  const warmupDurationMinutes = num(
+    'warmupDurationMinutes',
+    'number',
+    MAX_DURATION_MINUTES,
+    'minutes (a year)',
+  );
 
   const useRandomizedPayloads = given('useRandomizedPayloads', WORKLOAD_DEFAULTS.useRandomizedPayloads);
   if (typeof useRandomizedPayloads !== 'boolean')
@@ -122,7 +155,36 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
     if (partitionsPerTopic === 0)
       bad('partitionsPerTopic', 'a whole number, 1 or more', doc.partitionsPerTopic);
   }
-  if (messageSize === 0) bad('messageSize', 'a whole number of bytes, 1 or more', doc.messageSize);
+  if (messageSize !== undefined && messageSize < MIN_MESSAGE_SIZE) {
+    // Smaller messages could not carry the prefix, and would be sent untimed and unchecked.
+    bad(
+      'messageSize',
+      `at least ${MIN_MESSAGE_SIZE} bytes (each message starts with soakbench's ${MIN_MESSAGE_SIZE}-byte timing and sequence prefix)`,
+      doc.messageSize,
+    );
+  }
+  if (
+    topics !== undefined &&
+    partitionsPerTopic !== undefined &&
+    existingTopics === undefined &&
+    topics * partitionsPerTopic > MAX_PARTITIONS
+  ) {
+    const worded = `${topics} × ${partitionsPerTopic} = ${topics * partitionsPerTopic}`;
+    const expected = `topics × partitionsPerTopic ${atMost(MAX_PARTITIONS)} partitions in all`;
+    errors.push(invalidWorded('INVALID_WORKLOAD', { file, field: 'partitionsPerTopic' }, expected, worded));
+  }
+  if (
+    useRandomizedPayloads === true &&
+    messageSize !== undefined &&
+    randomizedPayloadPoolSize !== undefined &&
+    messageSize * randomizedPayloadPoolSize > MAX_PAYLOAD_POOL_BYTES
+  ) {
+    const worded = `${messageSize} × ${randomizedPayloadPoolSize} = ${messageSize * randomizedPayloadPoolSize} bytes`;
+    const expected = `messageSize × randomizedPayloadPoolSize ${atMost(MAX_PAYLOAD_POOL_BYTES, 'bytes')} (the pool is allocated up front)`;
+    errors.push(
+      invalidWorded('INVALID_WORKLOAD', { file, field: 'randomizedPayloadPoolSize' }, expected, worded),
+    );
+  }
   if (producersPerTopic === 0) {
     bad(
       'producersPerTopic',

@@ -1,3 +1,4 @@
+import { SoakbenchError } from '../../errors.js';
 import type {
   Admin,
   Consumer,
@@ -27,6 +28,27 @@ export class KafkaDriver implements Driver {
   ) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.operationTimeoutMs = options.operationTimeoutMs ?? 30_000;
+  }
+
+  async checkReachable(timeoutMs: number): Promise<void> {
+    const servers = String(this.settings.admin['bootstrap.servers'] ?? '(bootstrap.servers not set)');
+    // A client of its own: the request (listing topics is one metadata request) must not outlive it.
+    const admin = new KafkaAdmin(this.settings.admin, timeoutMs);
+    try {
+      await admin.listTopics();
+    } catch (err) {
+      const e = err as SoakbenchError;
+      const silent = e.code === 'KAFKA_UNREACHABLE' || e.code === 'KAFKA_TIMEOUT';
+      throw new SoakbenchError(
+        silent ? 'KAFKA_UNREACHABLE' : e.code,
+        silent
+          ? `Kafka at ${servers} did not answer within ${timeoutMs / 1000} s: ${e.message}`
+          : `Kafka at ${servers}: ${e.message}`,
+        { cause: err, retriable: e.retriable },
+      );
+    } finally {
+      await admin.close();
+    }
   }
 
   admin(): Admin {

@@ -33,6 +33,11 @@ export class MemoryDriver implements Driver {
     this.broker = broker ?? memoryBroker(brokerNameOf(settings));
   }
 
+  /** Fails with KAFKA_UNREACHABLE while the broker is down, as the Kafka driver does when nobody answers. */
+  async checkReachable(_timeoutMs: number): Promise<void> {
+    this.broker.checkUp('checking the bootstrap servers');
+  }
+
   admin(): Admin {
     return new MemoryAdmin(this.broker);
   }

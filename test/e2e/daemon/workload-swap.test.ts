@@ -149,8 +149,23 @@ describe('soakbench daemon: PUT /workload', { timeout: 180_000 }, () => {
     const before = (await d.getJson('/status')).body;
     const name = (before.workload as { name: string }).name;
     const base = daemonWorkload(`${d.topicPrefix}-bad`);
-    const cases: [string, string, string, string][] = [
+    // [what, content type, body, the field named, what the message must say besides]
+    const cases: [string, string, string, string, RegExp?][] = [
       ['topics is a word', 'application/json', JSON.stringify({ ...base, topics: 'two' }), 'topics'],
+      [
+        'producerRate past the rate cap (the limits of src/workload/limits.ts)',
+        'application/json',
+        JSON.stringify({ ...base, producerRate: 1e308 }),
+        'producerRate',
+        /expected at most 10,000,000 messages\/s, found 1e\+308/,
+      ],
+      [
+        'messageSize below the 28-byte prefix',
+        'application/yaml',
+        stringify({ ...base, messageSize: 27 }),
+        'messageSize',
+        /expected at least 28 bytes .*found 27/,
+      ],
       ['an unknown field', 'application/json', JSON.stringify({ ...base, bogus: 1 }), 'bogus'],
       ['messageSize 0', 'application/yaml', stringify({ ...base, messageSize: 0 }), 'messageSize'],
       [
@@ -160,7 +175,7 @@ describe('soakbench daemon: PUT /workload', { timeout: 180_000 }, () => {
         'keyDistributor',
       ],
     ];
-    for (const [what, contentType, body, field] of cases) {
+    for (const [what, contentType, body, field, says] of cases) {
       const sentBefore = metricValue(await d.scrape(), 'soakbench_messages_sent_total');
       const answer = await d.request('PUT', '/workload', { contentType, body });
       assert.equal(answer.status, 400, `${what}: ${answer.status} ${answer.text}`);
@@ -168,6 +183,7 @@ describe('soakbench daemon: PUT /workload', { timeout: 180_000 }, () => {
       assert.equal(error.error, 'invalid_workload', `${what}: ${answer.text}`);
       assert.equal(error.field, field, `${what}: ${answer.text}`);
       assert.match(error.message, new RegExp(field), `${what}: the message names the field`);
+      if (says !== undefined) assert.match(error.message, says, `${what}: ${error.message}`);
       const status = (await d.getJson('/status')).body;
       assert.equal((status.workload as { name: string }).name, name, `${what} replaced the workload`);
       assert.equal(status.targetRate, before.targetRate, `${what} changed the rate`);

@@ -56,7 +56,6 @@ describe('HTTP API: PUT /rate', () => {
       ['text/plain', '5000 msg/s'],
       ['application/xml', '<rate>5000</rate>'],
       ['application/octet-stream', '5000'],
-      [JSON_TYPE, `{"rate":5000}${' '.repeat(60)}`],
     ];
     for (const [contentType, body] of bad) {
       api.control.calls.length = 0;
@@ -75,9 +74,21 @@ describe('HTTP API: PUT /rate', () => {
     const exact = `{"rate":77}${' '.repeat(64 - '{"rate":77}'.length)}`;
     assert.equal(Buffer.byteLength(exact), 64);
     assert.equal((await api.request('PUT', '/rate', { contentType: JSON_TYPE, body: exact })).status, 200);
+    api.control.calls.length = 0;
     const over = await api.request('PUT', '/rate', { contentType: JSON_TYPE, body: `${exact} ` });
-    assert.equal(over.status, 400);
-    assert.equal((over.json as { error: string }).error, 'body_too_large');
+    assert.equal(over.status, 413, over.text);
+    assert.deepEqual(over.json, {
+      error: 'body_too_large',
+      message: 'the request body must be at most 64 bytes (http.bodyLimitBytes), found 65 bytes',
+    });
+    assert.deepEqual(api.control.mutations(), [], 'the oversized body reached the daemon');
+    // Every body parser answers alike: a YAML workload too.
+    const yaml = await api.request('PUT', '/workload', {
+      contentType: 'application/yaml',
+      body: `name: big\n#${'x'.repeat(100)}\n`,
+    });
+    assert.equal(yaml.status, 413, yaml.text);
+    assert.equal((yaml.json as { error: string }).error, 'body_too_large');
   });
 });
 
@@ -283,7 +294,7 @@ describe('toHttpError', () => {
     });
     assert.equal(toHttpError(new SoakbenchError('UNAUTHORIZED', 'm')).status, 401);
     assert.equal(toHttpError({ type: 'entity.parse.failed', status: 400, message: 'x' }).status, 400);
-    assert.equal(toHttpError({ type: 'entity.too.large', status: 413, message: 'x' }).status, 400);
+    assert.equal(toHttpError({ type: 'entity.too.large', status: 413, message: 'x' }).status, 413);
     assert.equal(toHttpError({ type: 'charset.unsupported', status: 415, message: 'x' }).status, 400);
     assert.deepEqual(toHttpError(new Error('boom')), {
       status: 500,

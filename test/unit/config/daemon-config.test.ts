@@ -155,6 +155,10 @@ describe('loadDaemonConfig', () => {
       [{ SOAKBENCH_HTTP_BODY_LIMIT_BYTES: '1MB' }, /http\.bodyLimitBytes/],
       [{ SOAKBENCH_LOG_LEVEL: 'loud' }, /log\.level/],
       [{ SOAKBENCH_P99_TARGET_MS: 'fast' }, /controller\.p99TargetMs/],
+      // The limits of src/workload/limits.ts, as in workload files, the HTTP API and the flags.
+      [{ SOAKBENCH_MAX_RATE: '1e308' }, /controller\.maxRate.*at most 10,000,000/],
+      [{ SOAKBENCH_MIN_RATE: '20000000' }, /controller\.minRate.*at most 10,000,000/],
+      [{ SOAKBENCH_P99_TARGET_MS: '4000000' }, /controller\.p99TargetMs.*at most 3,600,000/],
     ];
     for (const [env, key] of cases) {
       const err = assertConfigError(() => loadDaemonConfig({ env }), 'INVALID_CONFIG', key);

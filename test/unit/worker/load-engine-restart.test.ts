@@ -18,6 +18,7 @@ import { waitFor } from '../../helpers/wait.js';
 class FakeDriver implements Driver {
   readonly name = 'fake';
   readonly producers: { options: ProducerOptions; closed: boolean; sent: number }[] = [];
+  async checkReachable(): Promise<void> {}
   admin(): Admin {
     return {
       createTopics: async (specs) => ({ created: specs.map((s) => s.name), existing: [] }),

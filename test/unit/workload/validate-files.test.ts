@@ -45,8 +45,8 @@ describe('validateFiles', () => {
   test('collects the problems of every file, one line each, and keeps going after a bad file', () => {
     const t = tempFiles({
       'd.yaml': 'name: K\nproducerConfig: |\n  lingr.ms=1\n',
-      'bad.yaml': 'topics: 0\nmessageSize: 10\nproducersPerTopic: 1\npartitionsPerTopic: 1\nwarmup: 1\n',
-      'good.yaml': 'topics: 1\nmessageSize: 10\nproducersPerTopic: 1\npartitionsPerTopic: 1\n',
+      'bad.yaml': 'topics: 0\nmessageSize: 100\nproducersPerTopic: 1\npartitionsPerTopic: 1\nwarmup: 1\n',
+      'good.yaml': 'topics: 1\nmessageSize: 100\nproducersPerTopic: 1\npartitionsPerTopic: 1\n',
     });
     after(t.cleanup);
     const result = validateFiles({
@@ -72,8 +72,8 @@ describe('validateFiles', () => {
       'd.yaml': 'producerConfig: |\n  max.request.size=2000\n',
       'big.yaml': 'topics: 1\nmessageSize: 4096\nproducersPerTopic: 1\npartitionsPerTopic: 1\n',
       'both.yaml':
-        'topics: 1\nmessageSize: 10\nproducersPerTopic: 1\npartitionsPerTopic: 1\nuseRandomizedPayloads: true\nrandomizedPayloadPoolSize: 1\npayloadFile: p.data\n',
-      'p.data': Buffer.alloc(10),
+        'topics: 1\nmessageSize: 100\nproducersPerTopic: 1\npartitionsPerTopic: 1\nuseRandomizedPayloads: true\nrandomizedPayloadPoolSize: 1\npayloadFile: p.data\n',
+      'p.data': Buffer.alloc(100),
     });
     after(t.cleanup);
     const result = validateFiles({

@@ -56,11 +56,11 @@ describe('parseWorkload: defaults and accepted forms', () => {
 
   test('YAML and JSON texts parse alike', () => {
     const yaml = parseWorkloadText(
-      'topics: 2\npartitionsPerTopic: 3\nmessageSize: 10\nproducersPerTopic: 1\n',
+      'topics: 2\npartitionsPerTopic: 3\nmessageSize: 100\nproducersPerTopic: 1\n',
       'a.yaml',
     );
     const json = parseWorkloadText(
-      '{"topics": 2, "partitionsPerTopic": 3, "messageSize": 10, "producersPerTopic": 1}',
+      '{"topics": 2, "partitionsPerTopic": 3, "messageSize": 100, "producersPerTopic": 1}',
       'a.json',
     );
     assert.deepEqual({ ...yaml, name: '' }, { ...json, name: '' });
@@ -69,7 +69,7 @@ describe('parseWorkload: defaults and accepted forms', () => {
 
   test('existingTopics replaces topics and partitionsPerTopic', () => {
     const w = parseWorkload(
-      { existingTopics: ['orders', 'payments'], messageSize: 10, producersPerTopic: 1 },
+      { existingTopics: ['orders', 'payments'], messageSize: 100, producersPerTopic: 1 },
       FILE,
     );
     assert.deepEqual(w.existingTopics, ['orders', 'payments']);
@@ -145,7 +145,7 @@ describe('parseWorkload: every mistake is an INVALID_WORKLOAD naming file, field
     expectProblems(
       () =>
         parseWorkloadText(
-          'topics: 1\npartitionsPerTopic: 1\nmessageSize: 10\nproducersPerTopic: 1\nproducerRate:\nkeyDistributor:\n',
+          'topics: 1\npartitionsPerTopic: 1\nmessageSize: 100\nproducersPerTopic: 1\nproducerRate:\nkeyDistributor:\n',
           FILE,
         ),
       FILE,
@@ -168,7 +168,7 @@ describe('parseWorkload: every mistake is an INVALID_WORKLOAD naming file, field
     expectProblems(() => parseWorkload({}, FILE), FILE, 'INVALID_WORKLOAD', [
       { field: 'topics', expected: '1 or more', found: 'nothing' },
       { field: 'partitionsPerTopic', expected: '1 or more', found: 'nothing' },
-      { field: 'messageSize', expected: '1 or more', found: 'nothing' },
+      { field: 'messageSize', expected: 'at least 28 bytes', found: 'nothing' },
       { field: 'producersPerTopic', expected: '1 or more', found: 'nothing' },
     ]);
     problems(
