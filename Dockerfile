@@ -38,6 +38,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/bin ./bin
 COPY config ./config
+# The live page (GET /) and the report script, served and inlined from here (src/web/web-assets.ts).
+COPY web ./web
 
 # "node" (uid 1000) comes with the official Node.js images.
 USER node

@@ -12,6 +12,8 @@ import { driverFactoryByName, pendingDriverRequests } from './driver/driver-fact
 import { isSoakbenchError } from './errors.js';
 import { ShutdownSignals } from './lifecycle/shutdown-signals.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
+import { createProgressLine } from './progress/progress-line.js';
+import { reportCommand } from './report/report-command.js';
 import { VERSION } from './version.js';
 import { problemsOf } from './workload/file-validation-error.js';
 import { atMost, MAX_P99_TARGET_MS, MAX_PERIOD_SECONDS, MAX_RATE } from './workload/limits.js';
@@ -83,7 +85,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('run')
     .description(
-      'OMB-style one-shot run of each workload: console lines every 10 s, one result JSON per workload',
+      'OMB-style one-shot run of each workload: console lines every 10 s, one result JSON per workload; on a terminal, a live progress line (time left, rate, p99, errors)',
     )
     .requiredOption('--driver <file>', 'OMB Kafka driver file (YAML)')
     .option('--output-dir <dir>', 'where result JSON files go', '.')
@@ -112,6 +114,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<workload...>', 'OMB workload files (YAML or JSON)')
     .action(async (workloads: string[], opts) => {
       const log = createLogger({ level: opts.logLevel });
+      const progress = createProgressLine(process.stdout);
       const outcome = await runCommand({
         driverFactory: driverFactoryByName('kafka'),
         driverPath: opts.driver,
@@ -123,7 +126,11 @@ function buildProgram(setExit: (code: number) => void): Command {
         p99TargetMs: opts.p99TargetMs,
         maxRate: opts.maxRate,
         signal: stopSignal(),
-        print: (line) => process.stdout.write(`${line}\n`),
+        print: (line) => {
+          progress?.clear();
+          process.stdout.write(`${line}\n`);
+        },
+        progress,
         log,
       });
       log.flush();
@@ -179,6 +186,19 @@ function buildProgram(setExit: (code: number) => void): Command {
       if (result.ok) process.stdout.write(`${files} file(s) valid\n`);
       else process.stderr.write(`${result.errors.length} error(s) in ${files} file(s)\n`);
       setExit(result.ok ? EXIT_OK : EXIT_USAGE);
+    });
+
+  program
+    .command('report')
+    .description(
+      "one self-contained HTML report (charts and tables, opens offline) of result JSON files, OMB's or soakbench's; several files are overlaid and compared",
+    )
+    .option('-o, --output <file>', 'where the HTML goes', 'report.html')
+    .argument('<result...>', 'result JSON files written by `soakbench run` or by OMB')
+    .action((results: string[], opts) => {
+      const path = reportCommand({ resultPaths: results, outputPath: opts.output });
+      process.stdout.write(`wrote ${path} (${results.length} result(s))\n`);
+      setExit(EXIT_OK);
     });
 
   return program;

@@ -6,6 +6,7 @@ import { SoakbenchError } from '../errors.js';
 import { bodyValue, SMALL_BODY_TYPES } from './body.js';
 import type { ControllerSettingsPatch, DaemonControl } from './daemon-control.js';
 import { toHttpError } from './error-mapper.js';
+import { addLivePageRoutes, LIVE_PAGE_PATHS } from './live-page.js';
 import { openApiDocument } from './openapi.js';
 import { check, checkRate, controllerSchema } from './schemas.js';
 
@@ -169,6 +170,7 @@ export function createHttpApi(options: HttpApiOptions): express.Express {
     '/openapi.json',
     route(() => openApiDocument(options.version)),
   );
+  addLivePageRoutes(app);
 
   // Known paths with another method: 405 with the allowed ones.
   const allowed: Record<string, string[]> = {
@@ -183,6 +185,7 @@ export function createHttpApi(options: HttpApiOptions): express.Express {
     '/resume': ['POST'],
     '/results': ['GET'],
     '/openapi.json': ['GET'],
+    ...LIVE_PAGE_PATHS,
   };
   app.use((req: Request, res: Response) => {
     const methods = allowed[req.path];

@@ -2,6 +2,7 @@ import { basename, extname } from 'node:path';
 import { type Clock, type Scheduler, systemClock, systemScheduler } from '../clock.js';
 import type { DriverFactory } from '../driver/driver.js';
 import type { Logger } from '../log/logger.js';
+import type { ProgressSink } from '../progress/progress-line.js';
 import { formatAggregatedLine, formatPeriodLine } from '../results/console-lines.js';
 import { writeResultFile } from '../results/result-file.js';
 import type { TestResult } from '../results/test-result.js';
@@ -39,6 +40,8 @@ export interface RunOptions {
   lateAfterMs?: number;
   /** Console lines (stdout). */
   print: (line: string) => void;
+  /** The live progress line on a terminal (src/progress/progress-line.ts); none otherwise. */
+  progress?: ProgressSink;
   log: Logger;
   clock?: Clock;
   /** Turns the controller's loop (default: Node's timers). */
@@ -145,9 +148,11 @@ async function runOne(
     const warmupMs = workload.warmupDurationMinutes * 60_000;
     if (warmupMs > 0) {
       print('----- Starting warm-up traffic -----');
-      await periods(warmupMs, periodMs, signal, session, closePeriod, clock, (p) =>
-        print(formatPeriodLine(p)),
-      );
+      options.progress?.phase('warm-up', warmupMs);
+      await periods(warmupMs, periodMs, signal, session, closePeriod, clock, (p) => {
+        options.progress?.period(p);
+        print(formatPeriodLine(p));
+      });
       stats.reset();
       adaptive?.periods.close(clock.nowNs());
     }
@@ -155,7 +160,9 @@ async function runOne(
       print('----- Starting benchmark traffic -----');
       const testMs =
         workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY;
+      options.progress?.phase('test', testMs);
       await periods(testMs, periodMs, signal, session, closePeriod, clock, (p) => {
+        options.progress?.period(p);
         print(formatPeriodLine(p));
         collector.addPeriod(p);
       });
@@ -166,6 +173,7 @@ async function runOne(
     measured = stats.cumulativeSnapshot(testEndNs);
     partial = signal.aborted;
   } finally {
+    options.progress?.stop();
     adaptive?.stop();
     // Acknowledged messages still on their way to the consumers are counted before the totals are taken.
     await session.stop({ flushMs: 10_000, drainMs: workload.subscriptionsPerTopic > 0 ? 15_000 : 0 });

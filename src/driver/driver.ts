@@ -1,6 +1,7 @@
 /**
  * The driver seam: everything outside src/driver/kafka/ talks to Kafka through these interfaces only
- * (docs/architecture.md "Seams"; OMB's driver-api vs driver-kafka split).
+ * (docs/architecture.md "Seams"; OMB's driver-api vs driver-kafka split), and gets a driver from a DriverFactory
+ * (src/driver/driver-factories.ts): the Kafka one, or the in-memory one of src/driver/memory/ for tests.
  */
 
 /** A flat map of client properties (librdkafka names), as built from a driver file's property blocks. */

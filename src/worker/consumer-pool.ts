@@ -24,7 +24,10 @@ export interface ConsumerPoolOptions {
   consumers: readonly ConsumerSpec[];
   subscriptions: number;
   stats: Stats;
-  /** Child processes to spread the consumers over (default 2: this is a 2-core class of machine). */
+  /**
+   * Child processes to spread the consumers over (default 2: this is a 2-core class of machine);
+   * ignored for inline consumers, which all share one runner.
+   */
   processes?: number;
   /** Wall clock of inline consumers (default: the system clock; child processes always use it). */
   clock?: Clock;

@@ -28,7 +28,7 @@ export interface LoadEngineOptions {
   maxInFlight?: number;
   /** librdkafka producer clients shared by the workload's producers (default min(producers, 4)). */
   producerClients?: number;
-  /** Child processes the consumers run in (default 2). */
+  /** Child processes the consumers run in (default 2; none for a driver that cannot cross processes). */
   consumerProcesses?: number;
   connectTimeoutMs?: number;
   /** How long to wait for every consumer group to be assigned all partitions before producing. */

@@ -67,3 +67,15 @@ test('an acknowledged message the broker drops is counted as lost', async () => 
   assert.equal(integrity.lost, 3);
   assert.equal(integrity.duplicated + integrity.outOfOrder, 0);
 });
+
+test('a broker that is down fails the start with KAFKA_UNREACHABLE naming it', async () => {
+  const { engine, broker } = memoryEngine('down', 100);
+  broker.down();
+  await assert.rejects(engine.start(), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'KAFKA_UNREACHABLE');
+    assert.match(err.message, /component-down did not answer/);
+    return true;
+  });
+  await engine.stop({ flushMs: 100 });
+  broker.close();
+});

@@ -1,4 +1,4 @@
-import { systemClock } from '../../src/clock.js';
+import { type Clock, systemClock } from '../../src/clock.js';
 import type { DriverSettings } from '../../src/driver/driver.js';
 import { type MemoryBroker, memoryBroker } from '../../src/driver/memory/memory-broker.js';
 import { memoryDriverFactory } from '../../src/driver/memory/memory-driver.js';
@@ -7,9 +7,15 @@ import { Stats } from '../../src/stats/stats.js';
 import { LoadEngine } from '../../src/worker/load-engine.js';
 import { parseWorkload } from '../../src/workload/workload-parser.js';
 
-/** A LoadEngine on a memory broker of its own (named after the test), with the real clock. */
-export function memoryEngine(name: string, rate: number, partitions = 4) {
-  const broker: MemoryBroker = memoryBroker(`component-${name}`);
+/** A LoadEngine on a memory broker of its own (named after the test), by default on the real clock. */
+export function memoryEngine(
+  name: string,
+  rate: number,
+  options: { clock?: Clock; ackDelayMs?: number; partitions?: number } = {},
+) {
+  const clock = options.clock ?? systemClock;
+  const partitions = options.partitions ?? 4;
+  const broker: MemoryBroker = memoryBroker(`component-${name}`, { clock, ackDelayMs: options.ackDelayMs });
   const settings: DriverSettings = {
     admin: { 'bootstrap.servers': broker.name },
     producer: { 'bootstrap.servers': broker.name },
@@ -31,7 +37,6 @@ export function memoryEngine(name: string, rate: number, partitions = 4) {
     },
     `${name}.yaml`,
   );
-  const clock = systemClock;
   const stats = new Stats({ clock, subscriptionsPerTopic: 1 });
   const integrity = new IntegrityTracker();
   const engine = new LoadEngine({

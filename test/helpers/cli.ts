@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { KafkaDriver } from '../../src/driver/kafka/kafka-driver.js';
+import { kafkaDriverFactory } from '../../src/driver/driver-factories.js';
 import type { TestResult } from '../../src/results/test-result.js';
 import { BOOTSTRAP, testSettings } from './kafka.js';
 
@@ -349,10 +349,9 @@ export async function consumeTopic(topic: string, timeoutMs = 60_000): Promise<K
 /** Deletes topics a test left behind (--no-cleanup-topics or a forced exit). Ignores missing ones. */
 export async function deleteTopics(names: readonly string[]): Promise<void> {
   if (names.length === 0) return;
-  const admin = new KafkaDriver(testSettings(), {
-    connectTimeoutMs: 10_000,
-    operationTimeoutMs: 20_000,
-  }).admin();
+  const admin = kafkaDriverFactory
+    .create(testSettings(), { connectTimeoutMs: 10_000, operationTimeoutMs: 20_000 })
+    .admin();
   try {
     const existing = new Set(await admin.listTopics());
     const present = names.filter((n) => existing.has(n));

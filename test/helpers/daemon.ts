@@ -491,12 +491,14 @@ export async function topicEndOffset(bootstrap: string, topic: string, partition
 /** Deletes the topics whose names start with `prefix` (leftovers of a killed daemon). */
 export async function deleteTopicsWithPrefix(bootstrap: string, prefix: string): Promise<void> {
   // Imported here: unit tests use this file's metric parser without loading the Kafka client.
-  const { KafkaDriver } = await import('../../src/driver/kafka/kafka-driver.js');
+  const { kafkaDriverFactory } = await import('../../src/driver/driver-factories.js');
   const settings = testSettings();
-  const admin = new KafkaDriver(
-    { ...settings, admin: { ...settings.admin, 'bootstrap.servers': bootstrap } },
-    { connectTimeoutMs: 5_000, operationTimeoutMs: 10_000 },
-  ).admin();
+  const admin = kafkaDriverFactory
+    .create(
+      { ...settings, admin: { ...settings.admin, 'bootstrap.servers': bootstrap } },
+      { connectTimeoutMs: 5_000, operationTimeoutMs: 10_000 },
+    )
+    .admin();
   try {
     const names = (await admin.listTopics()).filter((n) => n.startsWith(prefix));
     if (names.length > 0) await admin.deleteTopics(names);

@@ -48,6 +48,7 @@ export interface MemoryBrokerOptions {
  * topics with partition logs, consumer groups with eager rebalancing, acknowledgements after a delay
  * measured on a Clock, and faults to inject. Nothing happens between ticks: a timer ticks every
  * `tickIntervalMs` of real time, and a test with a ManualClock may also call `tick()` after stepping it.
+ * It keeps every message until its topic is deleted (no retention): for runs of seconds, not soaks.
  */
 export class MemoryBroker {
   readonly clock: Clock;

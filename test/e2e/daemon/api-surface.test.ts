@@ -162,7 +162,8 @@ describe('soakbench daemon: the read side of the HTTP API', { timeout: 120_000 }
   });
 
   test('unknown path: 404 JSON; wrong method: 405 JSON with Allow', async () => {
-    for (const path of ['/nope', '/rate/5000', '/metrics/x', '/']) {
+    // GET / is the live page (docs/live-page.md); /assets/ serves only its own files.
+    for (const path of ['/nope', '/rate/5000', '/metrics/x', '/assets/nope.js', '/index.html']) {
       const a = await d.request('GET', path);
       assert.equal(a.status, 404, `GET ${path}: ${a.status} ${a.text}`);
       assert.match(a.headers.get('content-type') ?? '', /^application\/json/);
@@ -178,6 +179,7 @@ describe('soakbench daemon: the read side of the HTTP API', { timeout: 120_000 }
       ['DELETE', '/controller', 'GET, PUT'],
       ['POST', '/metrics', 'GET'],
       ['GET', '/workload', 'PUT'],
+      ['POST', '/', 'GET'],
     ];
     for (const [method, path, allow] of wrong) {
       const a = await d.request(method, path);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { KafkaDriver } from '../../../src/driver/kafka/kafka-driver.js';
+import { kafkaDriverFactory } from '../../../src/driver/driver-factories.js';
 import { sweepAbandonedTopics } from '../../../src/worker/topic-sweep.js';
 import { testSettings, uniqueName } from '../../helpers/kafka.js';
 import { waitFor } from '../../helpers/wait.js';
 
 test('the start-up sweep deletes only abandoned topics of soakbench’s own shape', async () => {
-  const driver = new KafkaDriver(testSettings(), { operationTimeoutMs: 15_000 });
+  const driver = kafkaDriverFactory.create(testSettings(), { operationTimeoutMs: 15_000 });
   const admin = driver.admin();
   const prefix = uniqueName('sweep');
   const abandoned = [`${prefix}-sb-deadbeef-0`, `${prefix}-sb-deadbeef-1`];

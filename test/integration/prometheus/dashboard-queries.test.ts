@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { allPanelQueries, loadDashboardFiles } from '../../unit/deploy/dashboard-files.js';
 import { recordedNames } from '../../unit/deploy/recording-rules.js';
 import { waitFor } from './child-process.js';
-import { expandVariables } from './grafana-variables.js';
+import { expandVariables, resolveQueryVariables, type Sample } from './grafana-variables.js';
 import {
   instantQuery,
   type PrometheusServer,
@@ -36,12 +36,81 @@ describe('dashboards and rules against a real Prometheus scraping a running daem
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const samples = async (expr: string): Promise<Sample[]> => {
+    const result = await instantQuery(prometheus!.url, expr);
+    if (result.status !== 'success') throw new Error(`${expr}: ${result.error}`);
+    return (result.data?.result ?? []) as Sample[];
+  };
+
+  /** The query variables of each dashboard as Grafana would resolve them, once the daemon is scraped. */
+  const resolvedVariables = async (): Promise<Map<string, Record<string, string>>> => {
+    const out = new Map<string, Record<string, string>>();
+    for (const file of loadDashboardFiles()) {
+      const wanted = file.dashboard.templating.list.filter(
+        (v) => v.type === 'query' && v.name !== 'instance',
+      );
+      const values = await waitFor(
+        `the query variables of ${file.fileName}`,
+        async () => {
+          const got = await resolveQueryVariables(file.dashboard, daemon!.address, samples);
+          return wanted.every((v) => got[v.name] !== undefined) ? got : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 1_000, child: daemon!.child },
+      );
+      out.set(file.fileName, values);
+    }
+    return out;
+  };
+
+  test('the SLO bound variable follows the p99 target the daemon is configured with', async () => {
+    const overview = (await resolvedVariables()).get('soakbench-overview.json')!;
+    const [target] = await samples('soakbench_slo_p99_target_seconds');
+    assert.ok(target, 'soakbench_slo_p99_target_seconds is scraped');
+    assert.equal(overview.slo, target.value[1]);
+    // The "% under the SLO" panels count the bucket of that bound: it must exist.
+    const bucket = await samples(
+      `soakbench_publish_response_time_seconds_bucket{le=~"${overview.slo}(\\\\.0)?"}`,
+    );
+    assert.equal(bucket.length, 1, `a bucket with le=${overview.slo}`);
+  });
+
+  test('every annotation query is accepted by Prometheus', async () => {
+    for (const file of loadDashboardFiles()) {
+      const annotations = file.dashboard.annotations.list.filter((a) => a.expr !== undefined);
+      assert.ok(annotations.length >= 5, `${file.fileName}: soakbench's annotations`);
+      for (const a of annotations) {
+        const expr = expandVariables(String(a.expr), file.dashboard, daemon!.address);
+        const result = await instantQuery(prometheus!.url, expr);
+        assert.equal(result.status, 'success', `${file.fileName} annotation "${a.name}": ${result.error}`);
+      }
+    }
+    // A daemon that just started is a new soakbench_info series: the "workload" marker has data.
+    const overview = loadDashboardFiles().find((f) => f.fileName === 'soakbench-overview.json')!;
+    const started = overview.dashboard.annotations.list.find((a) => /Workload/.test(a.name))!;
+    // Evaluated just after the first scrape, when the series was new (later it is no longer new).
+    const [first] = (await samples('soakbench_info[10m]')) as unknown as { values: [number, string][] }[];
+    const firstAt = first!.values[0]![0];
+    const body = new URLSearchParams({
+      query: expandVariables(String(started.expr), overview.dashboard, daemon!.address),
+      time: String(firstAt + 1),
+    });
+    const atStart = (await (
+      await fetch(`${prometheus!.url}/api/v1/query`, {
+        method: 'POST',
+        body,
+        signal: AbortSignal.timeout(10_000),
+      })
+    ).json()) as { data: { result: unknown[] } };
+    assert.equal(atStart.data.result.length, 1, 'the daemon start is marked');
+  });
+
   test('every query of every dashboard panel returns data', async () => {
     const files = loadDashboardFiles();
+    const resolved = await resolvedVariables();
     const queries = files.flatMap((file) =>
       allPanelQueries([file]).map((query) => ({
         ...query,
-        expr: expandVariables(query.expr, file.dashboard, daemon!.address),
+        expr: expandVariables(query.expr, file.dashboard, daemon!.address, resolved.get(file.fileName)),
       })),
     );
     assert.ok(queries.length > 40, `only ${queries.length} queries found`);

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Dashboard, Panel, QueryPanel } from '../../../src/dashboards/grafana-model.js';
+import type { Dashboard, Panel, QueryPanel } from './dashboard-json.js';
 import { repoPath } from './repo-root.js';
 
 /** A committed dashboard file, parsed. */

@@ -1,18 +1,21 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { generatedFiles } from '../../../src/dashboards/generated-files.js';
+import { generatedFiles } from '../../../tools/dashboards/generated-files.js';
 import { repoPath } from './repo-root.js';
 
 describe('generated dashboards', () => {
-  test('the committed dashboard JSON and docs/dashboards.md are exactly what src/dashboards/ generates', () => {
+  test('the committed dashboard JSON and docs/dashboards.md are exactly what tools/dashboards/ generates', () => {
     for (const file of generatedFiles()) {
       const path = repoPath(file.path);
-      assert.ok(existsSync(path), `${file.path} is missing: run node dist/src/dashboards/gen-dashboards.js`);
+      assert.ok(
+        existsSync(path),
+        `${file.path} is missing: run node dist/tools/dashboards/gen-dashboards.js`,
+      );
       assert.equal(
         readFileSync(path, 'utf8'),
         file.content,
-        `${file.path} differs from the generator's output: run node dist/src/dashboards/gen-dashboards.js`,
+        `${file.path} differs from the generator's output: run node dist/tools/dashboards/gen-dashboards.js`,
       );
     }
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { GridPos } from '../../../src/dashboards/grafana-model.js';
 import { loadDashboardFiles, queryPanels } from './dashboard-files.js';
+import type { GridPos } from './dashboard-json.js';
 import { isExportedSeries } from './known-metrics.js';
 import { promqlMetricNames } from './promql-metric-names.js';
 import { recordedNames } from './recording-rules.js';

@@ -1,3 +1,4 @@
+import { SOAKBENCH_ANNOTATIONS } from './annotations.js';
 import type { DashboardSpec, PanelSpec } from './panel-spec.js';
 import { dashedLine, valueMapping } from './panel-spec.js';
 import { increaseOf, maxBy, orZero, quantile, rateOf, select, sumBy } from './promql.js';
@@ -5,7 +6,7 @@ import { increaseOf, maxBy, orZero, quantile, rateOf, select, sumBy } from './pr
 const BY_INSTANCE = ['instance'];
 const MSG_RATE = 'count:msg/s';
 
-import { CONTROLLER_STATES } from '../metrics/metric-labels.js';
+import { CONTROLLER_STATES } from '../../src/metrics/metric-labels.js';
 
 export { CONTROLLER_STATES };
 
@@ -18,23 +19,6 @@ const STATE_COLORS: Record<(typeof CONTROLLER_STATES)[number], string> = {
   fixed: 'text',
   degraded: 'red',
 };
-
-/** Histogram bounds (docs/metrics.md) a user can pick as the SLO of the "% under the SLO" panels. */
-const SLO_BOUNDS = [
-  '0.001',
-  '0.002',
-  '0.005',
-  '0.01',
-  '0.025',
-  '0.05',
-  '0.1',
-  '0.25',
-  '0.5',
-  '1',
-  '2.5',
-  '5',
-  '10',
-];
 
 /**
  * Bucket `le` matcher for the chosen SLO bound. Prometheus 3 stores classic-histogram bounds in float
@@ -461,16 +445,19 @@ export const overviewDashboard: DashboardSpec = {
   title: 'soakbench overview',
   description: 'Load, latency, errors, integrity and rate control of soakbench daemons.',
   fileName: 'soakbench-overview.json',
-  customVariables: [
+  queryVariables: [
     {
       name: 'slo',
       label: 'SLO bound (s)',
       description:
-        'Latency bound for the "% under the SLO" panels. Must be a histogram bucket bound; set it to your p99 target.',
-      values: SLO_BOUNDS,
-      defaultValue: '0.05',
+        'Latency bound for the "% under the SLO" panels: the p99 target the daemons are configured with (soakbench_slo_p99_target_seconds, PUT /controller p99TargetMs), the largest when they differ. These panels count a histogram bucket, so they show data when the target is one of the bucket bounds (docs/metrics.md); the default 50 ms is.',
+      query: `query_result(max(${select('soakbench_slo_p99_target_seconds')}))`,
+      // query_result lines read `{} 0.05 1733450000000`: keep the value.
+      regex: '/^\\S*\\s+(\\S+)\\s/',
+      fallback: '0.05',
     },
   ],
+  annotations: SOAKBENCH_ANNOTATIONS,
   rows: [
     { title: 'Summary', panels: summary },
     { title: 'Throughput', panels: throughput },

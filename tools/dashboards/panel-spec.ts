@@ -1,4 +1,14 @@
-import type { FieldOverride, ThresholdStep, ValueMapping } from './grafana-model.js';
+import {
+  type FieldConfigSource,
+  MappingType,
+  type Threshold,
+  type ValueMap,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+
+/** Grafana's types, from the foundation SDK (the JSON model is Grafana's, not ours). */
+export type ThresholdStep = Threshold;
+export type ValueMapping = ValueMap;
+export type FieldOverride = FieldConfigSource['overrides'][number];
 
 /** One query of a panel, with the legend Grafana shows for its series. */
 export interface QuerySpec {
@@ -47,8 +57,40 @@ export interface DashboardSpec {
   /** File name under grafana/dashboards/. */
   fileName: string;
   rows: RowSpec[];
-  /** Custom variables besides datasource and instance (e.g. the SLO bound). */
+  /** Variables read from Prometheus (e.g. the SLO bound from the configured p99 target). */
+  queryVariables?: QueryVariableSpec[];
+  /** Custom variables besides datasource and instance. */
   customVariables?: CustomVariableSpec[];
+  /** Prometheus annotations (operator actions, controller state changes) besides Grafana's own. */
+  annotations?: readonly AnnotationSpec[];
+}
+
+/**
+ * A variable whose value comes from a PromQL query: `query` is Grafana's `query_result(<PromQL>)`, whose
+ * lines read `<labels> <value> <timestamp>`; `regex` keeps the value (its first group). `fallback` is the
+ * value saved in the file, shown until Grafana has run the query.
+ */
+export interface QueryVariableSpec {
+  name: string;
+  label: string;
+  description: string;
+  query: string;
+  regex: string;
+  fallback: string;
+}
+
+/**
+ * A Prometheus annotation: a marker wherever `expr` has a value, one evaluation per `step`;
+ * `title` and `text` may use the series' labels (`{{state}}`).
+ */
+export interface AnnotationSpec {
+  name: string;
+  description: string;
+  expr: string;
+  step: string;
+  title: string;
+  text: string;
+  color: string;
 }
 
 /** A Grafana custom variable: a fixed list of values with a default. */
@@ -66,7 +108,7 @@ export function valueMapping(entries: Record<string, readonly [text: string, col
   Object.entries(entries).forEach(([value, [text, color]], index) => {
     options[value] = { text, color, index };
   });
-  return { type: 'value', options };
+  return { type: MappingType.ValueToText, options };
 }
 
 /** Series whose display name matches `regex` are drawn as a dashed line in `color` (targets, limits). */

@@ -1,3 +1,4 @@
+import { SOAKBENCH_ANNOTATIONS } from './annotations.js';
 import type { DashboardSpec, PanelSpec } from './panel-spec.js';
 import { increaseOf, maxBy, orZero, quantile, rateOf, select, sumBy } from './promql.js';
 
@@ -198,6 +199,7 @@ export const internalsDashboard: DashboardSpec = {
   title: 'soakbench internals',
   description: 'librdkafka client statistics and Node.js process internals of soakbench daemons.',
   fileName: 'soakbench-internals.json',
+  annotations: SOAKBENCH_ANNOTATIONS,
   rows: [
     { title: 'Kafka client (librdkafka)', panels: librdkafka },
     { title: 'Workers and measurement', panels: workers },
