@@ -105,6 +105,7 @@ export class Daemon implements DaemonControl {
     this.stats = new Stats({
       clock: this.clock,
       subscriptionsPerTopic: options.workload.subscriptionsPerTopic,
+      brokerBucketsUs: LATENCY_BUCKETS_US,
     });
     this.buckets = {
       publishLatency: new BucketCounter(LATENCY_BUCKETS_US),
@@ -657,6 +658,7 @@ export class Daemon implements DaemonControl {
       workerRestarts: () => this.restarts,
       info: () => ({ version: VERSION, driver: this.o.driverFile.name, workload: this.workload.name }),
       client: () => this.clientStats.view(),
+      brokers: () => this.stats.brokers?.view() ?? [],
     };
   }
 

@@ -1,6 +1,9 @@
 import type { BrokerClientStats } from '../metrics/daemon-metrics.js';
 
-/** The parts of librdkafka's statistics JSON we export (STATISTICS.md: brokers.*.rtt, throttle, txretries; msg_cnt). */
+/**
+ * The parts of librdkafka's statistics JSON we export (STATISTICS.md: brokers.*.rtt, throttle, txretries,
+ * outbuf_cnt, waitresp_cnt, state; msg_cnt).
+ */
 interface RawStats {
   msg_cnt?: number;
   brokers?: Record<
@@ -8,6 +11,11 @@ interface RawStats {
     {
       nodeid?: number;
       txretries?: number;
+      /** Requests waiting to be sent, and sent but not yet answered. */
+      outbuf_cnt?: number;
+      waitresp_cnt?: number;
+      /** Connection state: "UP" when connected (INIT, DOWN, CONNECT, AUTH…, APIVERSION_QUERY otherwise). */
+      state?: string;
       rtt?: { avg?: number; p99?: number };
       throttle?: { avg?: number; max?: number };
     }
@@ -56,12 +64,16 @@ export class ClientStats {
         const prev = brokers.get(broker);
         const max = (a: number, x: number | undefined, scale: number): number =>
           Math.max(a, (x ?? 0) / scale);
+        // Over clients: the worst latency and throttle, the requests of all, connected only if all are.
         brokers.set(broker, {
           broker,
           rttAvgSeconds: max(prev?.rttAvgSeconds ?? 0, b.rtt?.avg, 1e6),
           rttP99Seconds: max(prev?.rttP99Seconds ?? 0, b.rtt?.p99, 1e6),
           throttleAvgSeconds: max(prev?.throttleAvgSeconds ?? 0, b.throttle?.avg, 1e3),
           throttleMaxSeconds: max(prev?.throttleMaxSeconds ?? 0, b.throttle?.max, 1e3),
+          outbufRequests: (prev?.outbufRequests ?? 0) + (b.outbuf_cnt ?? 0),
+          waitrespRequests: (prev?.waitrespRequests ?? 0) + (b.waitresp_cnt ?? 0),
+          connected: (prev?.connected ?? true) && b.state === 'UP',
         });
       }
     }

@@ -10,6 +10,7 @@ import { createPayloadSource } from '../workload/payloads.js';
 import type { Workload } from '../workload/workload.js';
 import { ConsumerPool, type ConsumerPoolOptions } from './consumer-pool.js';
 import type { ConsumerSpec } from './consumer-protocol.js';
+import { LeaderRefresh } from './leader-refresh.js';
 import { type AckListener, type FailureListener, type ProducerStream, SendLoop } from './send-loop.js';
 
 /** librdkafka's default queue.buffering.max.messages: more in flight would only fill its queue. */
@@ -86,6 +87,7 @@ export class LoadEngine {
   private admin: Admin | undefined;
   private clients: Producer[] = [];
   private loop: SendLoop | undefined;
+  private leaders: LeaderRefresh | undefined;
   private pool: ConsumerPool | undefined;
   private streams: ProducerStream[] = [];
   private createdTopics: string[] = [];
@@ -193,6 +195,7 @@ export class LoadEngine {
       onFailure: this.o.integrity?.onFailure,
     });
     this.loop = loop;
+    this.leaders = await LeaderRefresh.startFor(this.o.stats.brokers, loop, this.streams, () => this.clients);
     if (!paused) this.limiter.resume();
     loop.start();
     this.log('producing', {
@@ -381,6 +384,7 @@ export class LoadEngine {
       }
     };
     this.loop?.stop();
+    this.leaders?.stop();
     this.limiter.pause();
     await step('flush producers', () => Promise.all(this.clients.map((c) => c.flush(flushMs))));
     if (drainMs > 0 && this.pool) {
