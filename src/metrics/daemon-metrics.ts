@@ -79,9 +79,16 @@ export interface BrokerClientStats {
   outbufRequests: number;
   /** Requests sent, awaiting the broker's answer (waitresp_cnt, summed over clients). */
   waitrespRequests: number;
-  /** Every client's connection to the broker is up (state UP). */
-  connected: boolean;
+  /** The connection to the broker, the worst over the clients (down > idle > up). */
+  state: BrokerConnectionState;
 }
+
+/**
+ * librdkafka's broker states, folded: `up` (UP), `idle` (INIT: never needed, e.g. a broker leading none of
+ * our partitions), `down` (every other state: disconnected, connecting, authenticating).
+ */
+export type BrokerConnectionState = 'up' | 'idle' | 'down';
+export const BROKER_CONNECTION_STATES: readonly BrokerConnectionState[] = ['up', 'idle', 'down'];
 
 /** What /metrics reads, all at scrape time. */
 export interface MetricsSource {
@@ -363,10 +370,16 @@ export function createDaemonRegistry(
       ]),
   );
   add(
-    'soakbench_librdkafka_broker_connected',
-    '1 when every producer client is connected to the broker (librdkafka state UP), else 0.',
+    'soakbench_librdkafka_broker_state',
+    'Connection to each broker, 1 for its state now (up, idle: never needed, down: disconnected or connecting), worst over the producer clients.',
     'gauge',
-    () => source.client().brokers.map((b) => ({ labels: { broker: b.broker }, value: b.connected ? 1 : 0 })),
+    () =>
+      source.client().brokers.flatMap((b) =>
+        BROKER_CONNECTION_STATES.map((state) => ({
+          labels: { broker: b.broker, state },
+          value: b.state === state ? 1 : 0,
+        })),
+      ),
   );
   gauge(
     'soakbench_librdkafka_queue_messages',

@@ -1,4 +1,4 @@
-import type { BrokerClientStats } from '../metrics/daemon-metrics.js';
+import type { BrokerClientStats, BrokerConnectionState } from '../metrics/daemon-metrics.js';
 
 /**
  * The parts of librdkafka's statistics JSON we export (STATISTICS.md: brokers.*.rtt, throttle, txretries,
@@ -64,7 +64,7 @@ export class ClientStats {
         const prev = brokers.get(broker);
         const max = (a: number, x: number | undefined, scale: number): number =>
           Math.max(a, (x ?? 0) / scale);
-        // Over clients: the worst latency and throttle, the requests of all, connected only if all are.
+        // Over clients: the worst latency, throttle and connection state, the requests of all.
         brokers.set(broker, {
           broker,
           rttAvgSeconds: max(prev?.rttAvgSeconds ?? 0, b.rtt?.avg, 1e6),
@@ -73,10 +73,23 @@ export class ClientStats {
           throttleMaxSeconds: max(prev?.throttleMaxSeconds ?? 0, b.throttle?.max, 1e3),
           outbufRequests: (prev?.outbufRequests ?? 0) + (b.outbuf_cnt ?? 0),
           waitrespRequests: (prev?.waitrespRequests ?? 0) + (b.waitresp_cnt ?? 0),
-          connected: (prev?.connected ?? true) && b.state === 'UP',
+          state: worseState(prev?.state, connectionState(b.state)),
         });
       }
     }
     return { brokers: [...brokers.values()], queueMessages, txRetries };
   }
+}
+
+/** librdkafka's broker states (rdkafka_broker.h) folded into three: idle (never needed), up, down (the rest). */
+function connectionState(state: string | undefined): BrokerConnectionState {
+  if (state === 'UP' || state === 'UPDATE') return 'up';
+  if (state === 'INIT' || state === undefined) return 'idle';
+  return 'down';
+}
+
+const RANK: Readonly<Record<BrokerConnectionState, number>> = { up: 0, idle: 1, down: 2 };
+
+function worseState(a: BrokerConnectionState | undefined, b: BrokerConnectionState): BrokerConnectionState {
+  return a !== undefined && RANK[a] > RANK[b] ? a : b;
 }

@@ -46,7 +46,7 @@ function fakeSource() {
         throttleMaxSeconds: 0,
         outbufRequests: 2,
         waitrespRequests: 1,
-        connected: true,
+        state: 'up' as const,
       },
     ],
   };
@@ -209,7 +209,11 @@ describe('createDaemonRegistry', () => {
       }),
       1,
     );
-    assert.equal(metricValue(families, 'soakbench_librdkafka_broker_connected', { broker: '1' }), 1);
+    assert.equal(metricValue(families, 'soakbench_librdkafka_broker_state', { broker: '1', state: 'up' }), 1);
+    assert.equal(
+      metricValue(families, 'soakbench_librdkafka_broker_state', { broker: '1', state: 'down' }),
+      0,
+    );
     brokers.destroy();
   });
 

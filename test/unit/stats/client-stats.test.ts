@@ -46,14 +46,14 @@ describe('ClientStats.view: librdkafka per-broker statistics', () => {
         b1.throttleMaxSeconds,
         b1.outbufRequests,
         b1.waitrespRequests,
-        b1.connected,
+        b1.state,
       ],
-      [0.0015, 0.008, 0.02, 2, 5, true],
+      [0.0015, 0.008, 0.02, 2, 5, 'up'],
     );
-    assert.equal(v.brokers[1]!.connected, false, 'state CONNECT is not connected');
+    assert.equal(v.brokers[1]!.state, 'down', 'state CONNECT (connecting) is down');
   });
 
-  test('over several clients: worst rtt, requests summed, connected only if every client is', () => {
+  test('over several clients: worst rtt and state, requests summed', () => {
     const s = new ClientStats();
     s.update(
       0,
@@ -69,8 +69,15 @@ describe('ClientStats.view: librdkafka per-broker statistics', () => {
     );
     const [b] = s.view().brokers;
     assert.deepEqual(
-      [b!.rttAvgSeconds, b!.rttP99Seconds, b!.outbufRequests, b!.waitrespRequests, b!.connected],
-      [0.003, 0.002, 5, 2, false],
+      [b!.rttAvgSeconds, b!.rttP99Seconds, b!.outbufRequests, b!.waitrespRequests, b!.state],
+      [0.003, 0.002, 5, 2, 'down'],
     );
+  });
+
+  test('a broker no client needed yet (INIT) is idle, not down', () => {
+    const s = new ClientStats();
+    s.update(0, statsOf({ a: { nodeid: 4, state: 'INIT' } }));
+    s.update(1, statsOf({ a: { nodeid: 4, state: 'UP' } }));
+    assert.equal(s.view().brokers[0]!.state, 'idle');
   });
 });
