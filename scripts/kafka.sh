@@ -162,8 +162,11 @@ find_pid_of() {
       return 0
     fi
   fi
-  for dir in /proc/[0-9]*; do
-    pid="${dir#/proc/}"
+  # pgrep reads every command line in one process (a loop of `tr` per process took seconds on a loaded
+  # machine, and a cluster looks for several brokers); each candidate is checked as above.
+  local pattern
+  pattern="kafka[.]Kafka $(printf '%s' "$props" | sed 's/[][\.*^$+?(){}|]/\\&/g')( |$)"
+  for pid in $(pgrep -f -- "$pattern" 2>/dev/null); do
     if is_our_broker "$pid" "$props"; then
       echo "$pid"
       return 0
