@@ -35,7 +35,7 @@ export class KafkaDriver implements Driver {
     // A client of its own: the request (listing topics is one metadata request) must not outlive it.
     const admin = new KafkaAdmin(this.settings.admin, timeoutMs);
     try {
-      await admin.listTopics();
+      await admin.ping();
     } catch (err) {
       const e = err as SoakbenchError;
       // Authentication and certificate failures name the broker already: one line, as they are.
