@@ -1,6 +1,7 @@
 import type { CumulativeLatencySummary } from '../stats/latency-recorder.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
 import type { CumulativeStats, PeriodStats } from '../stats/stats.js';
+import type { BacklogResult } from '../worker/backlog-phase.js';
 import { javaDoubleToString } from './java-format.js';
 import type { ResultMeta, TestResult } from './test-result.js';
 
@@ -96,6 +97,11 @@ export class ResultCollector {
   setRateFound(rate: number, p99TargetMs: number): void {
     this.r.maxSustainableRate = rate;
     this.r.maxSustainableRateP99TargetMs = p99TargetMs;
+  }
+
+  /** Backlog mode: the build and drain figures (src/worker/backlog-phase.ts); none if the phase failed. */
+  setBacklog(figures: BacklogResult | undefined): void {
+    if (figures) this.r.consumerBacklog = figures;
   }
 
   /** A copy of the result as it stands, ready for JSON. */

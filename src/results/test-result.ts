@@ -1,3 +1,5 @@
+import type { BacklogResult } from '../worker/backlog-phase.js';
+
 /**
  * OMB's result JSON: the fields of benchmark-framework TestResult.java, same names, same order, same units
  * (publish and end-to-end latencies in milliseconds, publish delay in microseconds, rates per second, backlog in
@@ -127,6 +129,11 @@ export interface TestResult {
   /** producerRate 0 only: the highest rate (msg/s) the adaptive controller found sustainable, and its p99 target. */
   maxSustainableRate?: number;
   maxSustainableRateP99TargetMs?: number;
+  /**
+   * consumerBacklogSizeGB > 0 only (OMB's backlog mode; OMB only logs these): build and drain times,
+   * backlog at resume, catch-up read rate while draining (docs/workloads.md "Backlog mode").
+   */
+  consumerBacklog?: BacklogResult;
 }
 
 /** The workload and driver facts a result starts with (OMB copies them from the workload file). */
