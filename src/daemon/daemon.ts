@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ControllerSettingsPatch, DaemonControl } from '../api/daemon-control.js';
 import { closeServer, createHttpApi, listen } from '../api/http-api.js';
+import type { BacklogRequest } from '../api/schemas.js';
 import { type Clock, systemClock } from '../clock.js';
 import { driverSettings } from '../commands/load-files.js';
 import type { DaemonConfig } from '../config/daemon-config.js';
@@ -26,6 +27,7 @@ import type { DriverFile } from '../workload/driver-file.js';
 import { refuseUnsupported } from '../workload/supported.js';
 import type { Workload } from '../workload/workload.js';
 import { parseWorkloadText } from '../workload/workload-parser.js';
+import { BacklogAction } from './backlog-action.js';
 
 /** OMB's console/result period. */
 const RESULT_PERIOD_MS = 10_000;
@@ -96,6 +98,8 @@ export class Daemon implements DaemonControl {
   private pending: LoadEngine | undefined;
   /** Decisions counted by kind, then by cause. */
   private readonly decisions: Record<string, Record<string, number>> = {};
+  /** POST /backlog (src/daemon/backlog-action.ts); it stops when the engine changes or the daemon stops. */
+  private readonly backlogAction: BacklogAction;
 
   constructor(options: DaemonOptions) {
     this.o = options;
@@ -123,6 +127,9 @@ export class Daemon implements DaemonControl {
     this.collector = this.newCollector();
     this.lastSampleNs = this.lastResultNs = this.lastLogNs = this.lastAckNs = now;
     this.startedAtMs = this.clock.wallMs();
+    this.backlogAction = new BacklogAction(this.clock, this.log, () =>
+      this.state === 'running' ? this.engine : undefined,
+    );
     const c = options.config.controller;
     const adaptive = options.workload.producerRate === 0;
     this.controllerImpl = new AdaptiveController(
@@ -464,6 +471,7 @@ export class Daemon implements DaemonControl {
         undecidedGaps: this.integrity.undecided,
       },
       restarts: { ...this.restarts },
+      backlog: this.backlogAction.status(),
       eventLoopDelayP99Ms: round(this.loopDelay.percentile(99) / 1e6),
       lastErrors: [...this.errors],
     };
@@ -585,6 +593,11 @@ export class Daemon implements DaemonControl {
     } finally {
       this.swapping = false;
     }
+  }
+
+  startBacklog(request: BacklogRequest): Record<string, unknown> {
+    const engine = this.state === 'running' && !this.swapping ? this.engine : undefined;
+    return this.backlogAction.start(request, { engine, workload: this.workload, paused: this.paused });
   }
 
   pause(): Record<string, unknown> {
