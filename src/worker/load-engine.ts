@@ -325,10 +325,7 @@ export class LoadEngine {
     );
   }
 
-  /**
-   * Pauses every consumer (OMB's backlog mode, src/worker/backlog-phase.ts): they stay in their groups
-   * and fetch nothing until `resumeConsumers()`; resolves once every host has applied it.
-   */
+  /** Consumers stay in their groups and fetch nothing until resumed (src/worker/backlog-phase.ts). */
   async pauseConsumers(): Promise<void> {
     await this.pool?.pause();
   }
