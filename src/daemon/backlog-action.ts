@@ -44,7 +44,12 @@ export class BacklogAction {
     const engine = ctx.engine;
     if (this.running)
       throw new SoakbenchError('CONFLICT', 'a backlog action is already under way (see /status)');
-    if (engine === undefined) throw new SoakbenchError('CONFLICT', 'no workload is running yet');
+    if (engine === undefined) {
+      throw new SoakbenchError(
+        'CONFLICT',
+        'no workload is running now (starting, swapping or stopping): try again',
+      );
+    }
     if (ctx.paused) {
       throw new SoakbenchError('CONFLICT', 'the daemon is paused: no backlog can build; POST /resume first');
     }
