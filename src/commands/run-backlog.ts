@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log/logger.js';
+import type { ProgressSink } from '../progress/progress-line.js';
 import {
   type BacklogResult,
   BYTES_PER_GB,
@@ -28,12 +29,16 @@ export interface RunBacklog {
 export function startRunBacklog(
   engine: LoadEngine,
   workload: Workload,
-  clock: Clock,
-  signal: AbortSignal,
-  print: (line: string) => void,
-  log: Logger,
+  o: {
+    clock: Clock;
+    signal: AbortSignal;
+    print: (line: string) => void;
+    log: Logger;
+    progress?: ProgressSink;
+  },
 ): RunBacklog | undefined {
   if (!(workload.consumerBacklogSizeGB > 0)) return undefined;
+  const { clock, signal, print, log, progress } = o;
   let doneAtMs = Number.POSITIVE_INFINITY;
   const result = buildAndDrainBacklog(engine, {
     sizeBytes: Math.round(workload.consumerBacklogSizeGB * BYTES_PER_GB),
@@ -41,14 +46,19 @@ export function startRunBacklog(
     messageSize: workload.messageSize,
     clock,
     signal,
-    onStage: (stage, backlog) =>
+    onStage: (stage, backlog) => {
+      // The progress line counts no time down while the backlog phase lasts: its length is not known.
+      progress?.phase(stage === 'building' ? 'backlog build' : 'backlog drain', Number.POSITIVE_INFINITY);
       print(
         stage === 'building'
           ? `----- Consumers paused: building a backlog of ${workload.consumerBacklogSizeGB} GB -----`
           : `----- Consumers resumed: draining a backlog of ${backlog} messages -----`,
-      ),
+      );
+    },
   }).then(
     (r) => {
+      const testMs = workload.testDurationMinutes * 60_000;
+      progress?.phase('test', testMs > 0 ? testMs : Number.POSITIVE_INFINITY);
       print(formatBacklogLine(r));
       return r;
     },

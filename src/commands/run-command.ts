@@ -167,7 +167,13 @@ async function runOne(
         workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY;
       options.progress?.phase('test', testMs);
       // >>> Backlog mode (OMB): build and drain beside the test phase, which ends testMs after the drain.
-      const backlog = startRunBacklog(engine, workload, clock, signal, print, log);
+      const backlog = startRunBacklog(engine, workload, {
+        clock,
+        signal,
+        print,
+        log,
+        progress: options.progress,
+      });
       await periods(
         testMs,
         periodMs,
