@@ -8,15 +8,6 @@
  * @type {import('dependency-cruiser').IConfiguration}
  */
 
-/**
- * Temporary exceptions, owned by work in progress elsewhere (issue 11): these files still construct the
- * Kafka driver directly instead of asking the driver registry in src/driver/ for one, and the daemon and
- * the commands still import each other. Remove each entry when its file is fixed; the rules then hold
- * without exceptions.
- */
-const KNOWN_KAFKA_DRIVER_IMPORTERS = ['^src/daemon/daemon[.]ts$', '^src/commands/run-command[.]ts$'];
-const KNOWN_FOLDER_CYCLE = '^src/(daemon|commands)$';
-
 /** One outside package and the one folder of src/ that may import it. */
 function seam(name, pkg, folder) {
   return {
@@ -42,7 +33,7 @@ module.exports = {
       comment:
         'Outside src/driver/, code talks to Kafka through the Driver interfaces of src/driver/driver.ts; only ' +
         'src/driver/ itself (the driver registry, src/driver/kafka/) imports src/driver/kafka/.',
-      from: { path: '^src/', pathNot: ['^src/driver/', ...KNOWN_KAFKA_DRIVER_IMPORTERS] },
+      from: { path: '^src/', pathNot: '^src/driver/' },
       to: { path: '^src/driver/kafka/' },
     },
     {
@@ -65,17 +56,8 @@ module.exports = {
       comment:
         'No folder imports itself through others (stats ↔ metrics was one): a part sits above or below another.',
       scope: 'folder',
-      from: { path: '^src/', pathNot: KNOWN_FOLDER_CYCLE },
+      from: { path: '^src/' },
       to: { circular: true },
-    },
-    {
-      name: 'no-circular-folders-known',
-      severity: 'error',
-      comment:
-        'The known daemon ↔ commands cycle is excepted above; any other cycle through these folders is not.',
-      scope: 'folder',
-      from: { path: KNOWN_FOLDER_CYCLE },
-      to: { circular: true, pathNot: KNOWN_FOLDER_CYCLE },
     },
   ],
   options: {

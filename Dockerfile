@@ -19,8 +19,13 @@ RUN CKJS_LINKING=dynamic npm ci
 COPY tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
+COPY scripts/prune-runtime.sh ./scripts/prune-runtime.sh
+# Then keep only what runs: production packages, and of the Kafka client its JavaScript, its addon and
+# librdkafka's shared libraries (scripts/prune-runtime.sh drops ~270 MB of sources and build objects and
+# fails if the client no longer loads).
 RUN npm run build \
- && npm prune --omit=dev
+ && npm prune --omit=dev \
+ && sh scripts/prune-runtime.sh node_modules
 
 # --- runtime: shared libraries only, no compilers ---------------------------------------------------------
 FROM node:24-bookworm-slim
@@ -32,7 +37,7 @@ RUN apt-get update \
 
 ENV NODE_ENV=production
 WORKDIR /app
-# The client's addon finds its librdkafka.so through a relative path, so node_modules moves as a whole.
+# The client's addon finds librdkafka.so.1 through its RUNPATH ($ORIGIN/../deps): node_modules keeps its layout.
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src

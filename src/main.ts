@@ -8,8 +8,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { choiceFlag, portFlag, positiveNumberFlag } from './commands/cli-flags.js';
 import { prepareDaemon, prepareRuntime } from './commands/daemon-command.js';
 import { runCommand } from './commands/run-command.js';
-import { pendingDriverRequests } from './driver/driver-factories.js';
+import { driverFactoryByName, pendingDriverRequests } from './driver/driver-factories.js';
 import { isSoakbenchError } from './errors.js';
+import { ShutdownSignals } from './lifecycle/shutdown-signals.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
 import { createProgressLine } from './progress/progress-line.js';
 import { reportCommand } from './report/report-command.js';
@@ -54,18 +55,16 @@ function forceExit(): never {
  * a second one forces exit 1 at once.
  */
 function stopSignal(): AbortSignal {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals): void => {
-    if (controller.signal.aborted) {
+  const signals = new ShutdownSignals({
+    onStop: (name) => process.stderr.write(`soakbench: ${name}: stopping (send it again to force)\n`),
+    onForce: (name) => {
       process.stderr.write(`soakbench: second ${name}: exiting now\n`);
       forceExit();
-    }
-    process.stderr.write(`soakbench: ${name}: stopping (send it again to force)\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return controller.signal;
+    },
+  });
+  process.on('SIGINT', (name) => signals.receive(name));
+  process.on('SIGTERM', (name) => signals.receive(name));
+  return signals.signal;
 }
 
 /** --log-level: choices() lists them in --help; the parser words a bad one like every other flag. */
@@ -117,6 +116,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       const log = createLogger({ level: opts.logLevel });
       const progress = createProgressLine(process.stdout);
       const outcome = await runCommand({
+        driverFactory: driverFactoryByName('kafka'),
         driverPath: opts.driver,
         workloadPaths: workloads,
         outputDir: opts.outputDir,
@@ -154,7 +154,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(logLevelOption('log level (default info)'))
     .action(async (opts) => {
       await prepareRuntime();
-      const { config, log, daemon } = prepareDaemon(opts, process.env);
+      const { config, log, daemon } = prepareDaemon(opts, process.env, driverFactoryByName('kafka'));
       await daemon.start();
       const signal = stopSignal();
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));

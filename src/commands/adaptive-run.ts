@@ -1,30 +1,30 @@
-import type { Clock } from '../clock.js';
-import { ControlSampleBuilder } from '../rate/control-sample-builder.js';
+import type { Clock, Scheduler } from '../clock.js';
 import { AdaptiveController } from '../rate/controller/adaptive-controller.js';
 import type { Decision } from '../rate/controller/decision.js';
-import type { ClientStats } from '../stats/client-stats.js';
+import { ControlLoop } from '../session/control-loop.js';
+import type { SessionGraph } from '../session/session-graph.js';
+import type { WorkloadSession } from '../session/workload-session.js';
 import { PeriodAggregator } from '../stats/period-aggregator.js';
-import type { Stats } from '../stats/stats.js';
-import type { LoadEngine } from '../worker/load-engine.js';
 import type { Workload } from '../workload/workload.js';
 
 /**
  * `producerRate: 0` in `soakbench run` (OMB's "find the highest sustainable rate"): the adaptive
- * controller decides the rate every second from the run's own measurements.
+ * controller decides the rate every second from the run's own measurements (the control loop of
+ * src/session/control-loop.ts, as in the daemon).
  */
 export class AdaptiveRun {
   readonly controller: AdaptiveController;
   /** OMB's console periods, built from the 1-s control intervals. */
   readonly periods: PeriodAggregator;
-  private readonly builder: ControlSampleBuilder;
-  private timer: NodeJS.Timeout | undefined;
+  private loop: ControlLoop | undefined;
 
   constructor(
     workload: Workload,
-    private readonly stats: Stats,
-    private readonly clock: Clock,
+    private readonly graph: SessionGraph,
+    private readonly scheduler: Scheduler,
     options: { p99TargetMs?: number; maxRate?: number },
   ) {
+    const clock: Clock = graph.clock;
     this.controller = new AdaptiveController(
       {
         mode: 'adaptive',
@@ -35,29 +35,31 @@ export class AdaptiveRun {
       },
       clock,
     );
-    this.builder = new ControlSampleBuilder(stats);
-    this.periods = new PeriodAggregator(stats, clock.nowNs(), () => 0);
+    this.periods = new PeriodAggregator(graph.stats, clock.nowNs(), () => 0);
   }
 
-  start(engine: LoadEngine, clientStats: ClientStats, onStateChange: (d: Decision) => void): void {
+  /** Starts deciding; `onStateChange` hears each change of the controller's state. */
+  start(session: WorkloadSession, onStateChange: (d: Decision) => void): void {
     let state = this.controller.state;
-    this.timer = setInterval(() => {
-      const period = this.stats.snapshotInterval(this.clock.nowNs());
-      const view = clientStats.view();
-      const decision = this.controller.update(
-        this.builder.build(period, engine, clientStats.takeThrottleMs(), view.txRetries),
-      );
-      engine.setRate(decision.rate);
-      if (decision.state !== state) {
-        state = decision.state;
-        onStateChange(decision);
-      }
-    }, this.controller.settings.intervalMs);
+    this.loop = new ControlLoop({
+      clock: this.graph.clock,
+      scheduler: this.scheduler,
+      intervalMs: this.controller.settings.intervalMs,
+      stats: this.graph.stats,
+      clientStats: this.graph.clientStats,
+      session,
+      controller: this.controller,
+      onDecision: (d) => {
+        if (d.state === state) return;
+        state = d.state;
+        onStateChange(d);
+      },
+    });
+    this.loop.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.builder.close();
+    this.loop?.close();
     this.periods.destroy();
   }
 }

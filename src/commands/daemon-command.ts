@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { type DaemonConfig, loadDaemonConfig, redactedConfig } from '../config/daemon-config.js';
 import { Daemon } from '../daemon/daemon.js';
+import type { DriverFactory } from '../driver/driver.js';
 import { SoakbenchError } from '../errors.js';
 import { createLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
@@ -30,6 +31,7 @@ export function isLoopback(host: string): boolean {
 export function prepareDaemon(
   flags: DaemonFlags,
   env: Record<string, string | undefined>,
+  driverFactory: DriverFactory,
 ): { config: DaemonConfig; log: Logger; daemon: Daemon } {
   const config = loadDaemonConfig({
     file: flags.config,
@@ -59,6 +61,7 @@ export function prepareDaemon(
   const daemon = new Daemon({
     config,
     driverFile,
+    driverFactory,
     workload,
     workloadDir: dirname(resolve(config.workload)),
     log,

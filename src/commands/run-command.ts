@@ -1,28 +1,28 @@
 import { basename, extname } from 'node:path';
-import { type Clock, systemClock } from '../clock.js';
-import { KafkaDriver } from '../driver/kafka/kafka-driver.js';
-import { IntegrityTracker } from '../integrity/integrity-tracker.js';
+import { type Clock, type Scheduler, systemClock, systemScheduler } from '../clock.js';
+import type { DriverFactory } from '../driver/driver.js';
 import type { Logger } from '../log/logger.js';
 import type { ProgressSink } from '../progress/progress-line.js';
 import { formatAggregatedLine, formatPeriodLine } from '../results/console-lines.js';
-import { ResultCollector } from '../results/result-collector.js';
 import { writeResultFile } from '../results/result-file.js';
 import type { TestResult } from '../results/test-result.js';
-import { ClientStats } from '../stats/client-stats.js';
+import { buildSessionGraph } from '../session/session-graph.js';
+import { WorkloadSession } from '../session/workload-session.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
-import { type CumulativeStats, type PeriodStats, Stats } from '../stats/stats.js';
-import { VERSION } from '../version.js';
-import { LoadEngine } from '../worker/load-engine.js';
+import type { CumulativeStats, PeriodStats } from '../stats/stats.js';
 import type { DriverFile } from '../workload/driver-file.js';
+import { driverSettings } from '../workload/driver-settings.js';
 import type { Workload } from '../workload/workload.js';
 import { AdaptiveRun } from './adaptive-run.js';
-import { driverSettings, loadRunFiles } from './load-files.js';
+import { loadRunFiles } from './load-files.js';
 import { startRunBacklog } from './run-backlog.js';
 
 /** How long `run` waits for the bootstrap servers' first answer before it gives up (exit 1). */
 const REACHABLE_WITHIN_MS = 5_000;
 
 export interface RunOptions {
+  /** Makes the engines' drivers (src/driver/driver-factories.ts). */
+  driverFactory: DriverFactory;
   driverPath: string;
   workloadPaths: string[];
   outputDir: string;
@@ -45,6 +45,8 @@ export interface RunOptions {
   progress?: ProgressSink;
   log: Logger;
   clock?: Clock;
+  /** Turns the controller's loop (default: Node's timers). */
+  scheduler?: Scheduler;
 }
 
 export interface RunOutcome {
@@ -80,7 +82,7 @@ export async function runCommand(options: RunOptions): Promise<RunOutcome> {
   );
   for (const warning of driver.warnings) options.log.warn({ file: options.driverPath }, warning);
   // Fail within seconds when nobody answers, naming the address (an admin call waits 30 s).
-  await new KafkaDriver(driverSettings(driver)).checkReachable(REACHABLE_WITHIN_MS);
+  await options.driverFactory.create(driverSettings(driver)).checkReachable(REACHABLE_WITHIN_MS);
   await enableHdrWebAssembly();
   const outcome: RunOutcome = { results: [] };
   for (let i = 0; i < workloads.length; i++) {
@@ -100,49 +102,43 @@ async function runOne(
 ): Promise<RunOutcome['results'][number]> {
   const clock = options.clock ?? systemClock;
   const { print, signal, log } = options;
-  const settings = driverSettings(driverFile);
-  const stats = new Stats({ clock, subscriptionsPerTopic: workload.subscriptionsPerTopic });
-  const integrity = new IntegrityTracker();
-  const clientStats = new ClientStats();
-  const adaptive = workload.producerRate === 0 ? new AdaptiveRun(workload, stats, clock, options) : undefined;
-  const engine = new LoadEngine({
-    statisticsIntervalMs: adaptive ? 1_000 : 0,
-    onClientStats: (i, s) => clientStats.update(i, s),
-    integrity: {
-      lateAfterMs: options.lateAfterMs ?? 30_000,
-      onFailure: integrity.onFailure,
-      onIntegrity: integrity.onIntegrity,
-    },
-    driver: new KafkaDriver(settings),
-    settings,
-    workload,
+  const adaptiveRate = workload.producerRate === 0;
+  // The object graph of this workload (docs/architecture.md): the same as the daemon's, from the driver factory.
+  const graph = buildSessionGraph({
+    driverFactory: options.driverFactory,
+    driverFile,
+    subscriptionsPerTopic: workload.subscriptionsPerTopic,
     clock,
-    stats,
-    initialRate: adaptive ? adaptive.controller.rate : workload.producerRate,
-    cleanupTopics: options.cleanupTopics,
+    engine: {
+      cleanupTopics: options.cleanupTopics,
+      statisticsIntervalMs: adaptiveRate ? 1_000 : 0,
+      lateAfterMs: options.lateAfterMs ?? 30_000,
+    },
     log: (event, fields) => log.info({ workload: workload.name, ...fields }, event),
   });
-  const collector = new ResultCollector({
-    workload: workload.name,
-    driver: driverFile.name,
-    messageSize: workload.messageSize,
-    topics: workload.topics,
-    partitions: workload.partitionsPerTopic,
-    producersPerTopic: workload.producersPerTopic,
-    consumersPerTopic: workload.consumerPerSubscription,
-    soakbenchVersion: VERSION,
+  const { stats, integrity } = graph;
+  const adaptive = adaptiveRate
+    ? new AdaptiveRun(workload, graph, options.scheduler ?? systemScheduler, options)
+    : undefined;
+  const session = new WorkloadSession({
+    clock,
+    integrity,
+    newEngine: (w, rate) => graph.newEngine(w, rate),
+    workload,
+    rate: adaptive ? adaptive.controller.rate : workload.producerRate,
   });
+  const collector = graph.newCollector(workload);
   let partial = false;
   let testEndNs: number | undefined;
   let measured: CumulativeStats | undefined;
   try {
     print(`Running workload ${workload.name} with driver ${driverFile.name}`);
-    // Started paused: a Ctrl-C during topic creation or consumer assignment then sends nothing.
-    await engine.start({ paused: true });
+    // Started holding its sends: a Ctrl-C during topic creation or consumer assignment then sends nothing.
+    await session.start({ holdSends: true });
     // Periods count from the first send, not from topic creation.
     stats.reset();
-    if (!signal.aborted) engine.resume();
-    adaptive?.start(engine, clientStats, (d) =>
+    if (!signal.aborted) session.resume();
+    adaptive?.start(session, (d) =>
       log.info({ state: d.state, rate: Math.round(d.rate), reason: d.reason }, 'controller state'),
     );
     // With the controller, Stats' intervals are its 1-s control intervals; console periods are built from them.
@@ -154,7 +150,7 @@ async function runOne(
     if (warmupMs > 0) {
       print('----- Starting warm-up traffic -----');
       options.progress?.phase('warm-up', warmupMs);
-      await periods(warmupMs, periodMs, signal, engine, closePeriod, clock, (p) => {
+      await periods(warmupMs, periodMs, signal, session, closePeriod, clock, (p) => {
         options.progress?.period(p);
         print(formatPeriodLine(p));
       });
@@ -167,18 +163,14 @@ async function runOne(
         workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY;
       options.progress?.phase('test', testMs);
       // >>> Backlog mode (OMB): build and drain beside the test phase, which ends testMs after the drain.
-      const backlog = startRunBacklog(engine, workload, {
-        clock,
-        signal,
-        print,
-        log,
-        progress: options.progress,
-      });
+      const backlog =
+        session.engine &&
+        startRunBacklog(session.engine, workload, { clock, signal, print, log, progress: options.progress });
       await periods(
         testMs,
         periodMs,
         signal,
-        engine,
+        session,
         closePeriod,
         clock,
         (p) => {
@@ -200,9 +192,9 @@ async function runOne(
     options.progress?.stop();
     adaptive?.stop();
     // Acknowledged messages still on their way to the consumers are counted before the totals are taken.
-    await engine.stop({ flushMs: 10_000, drainMs: workload.subscriptionsPerTopic > 0 ? 15_000 : 0 });
+    await session.stop({ flushMs: 10_000, drainMs: workload.subscriptionsPerTopic > 0 ? 15_000 : 0 });
   }
-  integrity.settle([engine]);
+  session.settleIntegrity();
   const cumulative = measured ?? stats.cumulativeSnapshot(testEndNs ?? clock.nowNs());
   print(formatAggregatedLine(cumulative));
   collector.setAggregated(cumulative);
@@ -237,7 +229,7 @@ async function periods(
   totalMs: number,
   periodMs: number,
   signal: AbortSignal,
-  engine: LoadEngine,
+  session: WorkloadSession,
   closePeriod: (nowNs: number) => PeriodStats,
   clock: Clock,
   onPeriod: (p: PeriodStats) => void,
@@ -249,7 +241,7 @@ async function periods(
     const left = Math.max(startMs + totalMs, notBefore?.(totalMs) ?? 0) - Date.now();
     if (left <= 0 || signal.aborted) return;
     const slept = await sleep(Math.min(periodMs, left), signal);
-    await engine.refreshConsumers(1_000);
+    await session.engine?.refreshConsumers(1_000);
     onPeriod(closePeriod(clock.nowNs()));
     if (!slept) return;
   }

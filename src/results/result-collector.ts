@@ -1,9 +1,8 @@
 import type { CumulativeLatencySummary } from '../stats/latency-recorder.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
 import type { CumulativeStats, PeriodStats } from '../stats/stats.js';
-import type { BacklogResult } from '../worker/backlog-phase.js';
 import { javaDoubleToString } from './java-format.js';
-import type { ResultMeta, TestResult } from './test-result.js';
+import type { BacklogResult, ResultMeta, TestResult } from './test-result.js';
 
 /** OMB's `microsToMillis`: latencies are recorded in µs and reported in ms. */
 const msOf = (us: number): number => us / 1000;

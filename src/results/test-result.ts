@@ -1,5 +1,3 @@
-import type { BacklogResult } from '../worker/backlog-phase.js';
-
 /**
  * OMB's result JSON: the fields of benchmark-framework TestResult.java, same names, same order, same units
  * (publish and end-to-end latencies in milliseconds, publish delay in microseconds, rates per second, backlog in
@@ -150,4 +148,27 @@ export interface ResultMeta {
   /** The workload's `consumerPerSubscription` (OMB's naming). */
   consumersPerTopic: number;
   soakbenchVersion: string;
+}
+
+/** The figures of one backlog build and drain (src/worker/backlog-phase.ts). Rates per second of the drain; MB are MiB, as OMB's console. */
+export interface BacklogResult {
+  sizeBytes: number;
+  drainRatio: number;
+  /** The backlog the drain ends at (messages): max(1,000, (1 − drainRatio) × sizeBytes / messageSize). */
+  drainedBelowMessages: number;
+  /** From pausing the consumers to the backlog reaching `sizeBytes`. */
+  buildSeconds: number;
+  /** From resuming the consumers to the backlog at or below `drainedBelowMessages`. */
+  drainSeconds: number;
+  /** Backlog when the consumers were resumed. */
+  peakBacklogMessages: number;
+  peakBacklogBytes: number;
+  /** Consumed while draining, and the catch-up read rate: consumed / drainSeconds. */
+  drainedMessages: number;
+  drainedBytes: number;
+  catchUpMsgPerSec: number;
+  catchUpBytesPerSec: number;
+  catchUpMBPerSec: number;
+  /** False when the phase was stopped before the drain ended (figures then cover what happened). */
+  completed: boolean;
 }

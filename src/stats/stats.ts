@@ -6,6 +6,7 @@ import {
   type LatencyRecorderOptions,
 } from './latency-recorder.js';
 import type { LatencySummary } from './latency-summary.js';
+import { RunEvents } from './run-events.js';
 
 /** OMB keeps end-to-end latencies up to 12 hours (WorkerStats.java): a consumer may read an old backlog. */
 export const DEFAULT_MAX_END_TO_END_US = 12 * 3600 * 1_000_000;
@@ -122,6 +123,9 @@ export class Stats {
   declare readonly responseTime: LatencyRecorder;
   declare readonly endToEnd: LatencyRecorder;
 
+  /** Restarts, controller decisions, latest errors, saturation: what happened besides the traffic. */
+  readonly events: RunEvents;
+
   private readonly clock: Clock;
   private readonly subscriptions: number;
   private intervalStartNs: number;
@@ -131,6 +135,7 @@ export class Stats {
 
   constructor(options: StatsOptions) {
     this.clock = options.clock;
+    this.events = new RunEvents(options.clock);
     this.subscriptions = options.subscriptionsPerTopic ?? 1;
     const latency = { maxUs: DEFAULT_MAX_LATENCY_US, ...options.latency };
     this.publishLatency = new LatencyRecorder(latency);

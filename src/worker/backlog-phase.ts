@@ -1,5 +1,8 @@
 import type { Clock } from '../clock.js';
 import { SoakbenchError } from '../errors.js';
+import type { BacklogResult } from '../results/test-result.js';
+
+export type { BacklogResult };
 
 /** OMB's GiB: consumerBacklogSizeGB × 1024³ bytes. */
 export const BYTES_PER_GB = 1024 ** 3;
@@ -35,29 +38,6 @@ export interface BacklogOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Building and draining start (for /status and the console). */
   onStage?: (stage: 'building' | 'draining', backlogMessages: number) => void;
-}
-
-/** The figures of one build and drain. Rates per second of the drain; MB are MiB, as OMB's console. */
-export interface BacklogResult {
-  sizeBytes: number;
-  drainRatio: number;
-  /** The backlog the drain ends at (messages): max(1,000, (1 − drainRatio) × sizeBytes / messageSize). */
-  drainedBelowMessages: number;
-  /** From pausing the consumers to the backlog reaching `sizeBytes`. */
-  buildSeconds: number;
-  /** From resuming the consumers to the backlog at or below `drainedBelowMessages`. */
-  drainSeconds: number;
-  /** Backlog when the consumers were resumed. */
-  peakBacklogMessages: number;
-  peakBacklogBytes: number;
-  /** Consumed while draining, and the catch-up read rate: consumed / drainSeconds. */
-  drainedMessages: number;
-  drainedBytes: number;
-  catchUpMsgPerSec: number;
-  catchUpBytesPerSec: number;
-  catchUpMBPerSec: number;
-  /** False when the phase was stopped before the drain ended (figures then cover what happened). */
-  completed: boolean;
 }
 
 const timerSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -15,7 +15,10 @@ import {
   MIN_MESSAGE_SIZE,
 } from './limits.js';
 import { resolvePayloadPath } from './payload-path.js';
+import { problemSink } from './problem-sink.js';
+import { readRateProfile } from './rate-profile-block.js';
 import { parseStructuredText, readStructuredFile } from './read-structured-file.js';
+import { readSloBlock } from './slo-block.js';
 import {
   KEY_DISTRIBUTOR_ALIASES,
   KEY_DISTRIBUTOR_TYPES,
@@ -206,8 +209,17 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
       doc.randomizedPayloadPoolSize,
     );
   }
+  // Extensions: a rate profile (which replaces producerRate) and SLO thresholds.
+  const sink = problemSink('INVALID_WORKLOAD', file, errors);
+  const hasProfile = Object.hasOwn(doc, 'rateProfile');
+  const rateProfile = readRateProfile(doc, sink);
+  if (hasProfile && Object.hasOwn(doc, 'producerRate')) {
+    bad('producerRate', 'to be left out with a rateProfile (the profile sets the rate)', doc.producerRate);
+  }
+  const slo = Object.hasOwn(doc, 'slo') ? readSloBlock(doc.slo, 'slo', sink) : undefined;
+
   if (consumerBacklogSizeGB !== undefined && consumerBacklogSizeGB > 0) {
-    if (producerRate === 0) {
+    if (producerRate === 0 && !hasProfile) {
       // OMB WorkloadGenerator: "Cannot probe producer sustainable rate when building backlog".
       bad(
         'consumerBacklogSizeGB',
@@ -263,6 +275,8 @@ export function parseWorkload(raw: unknown, file: string, options: ParseWorkload
     keyDistributor: keyDistributor as KeyDistributorType,
     existingTopics,
     topicPrefix: topicPrefix as string,
+    rateProfile,
+    slo,
   });
 }
 

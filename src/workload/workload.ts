@@ -1,6 +1,9 @@
+import type { RateProfileSpec } from '../rate/rate-profile-spec.js';
+import type { SloThresholds } from '../slo/slo-thresholds.js';
+
 /**
  * An OMB workload (openmessaging/benchmark Workload.java) with OMB's field names, defaults and meanings,
- * plus soakbench's two extensions. Parsing and validation: workload-parser.ts.
+ * plus soakbench's extensions. Parsing and validation: workload-parser.ts.
  */
 
 /** How producers pick message keys (OMB KeyDistributorType). */
@@ -61,6 +64,13 @@ export interface Workload {
   readonly existingTopics: readonly string[] | undefined;
   /** Extension: prefix of created topic names (OMB's Kafka driver uses test-topic). */
   readonly topicPrefix: string;
+  /**
+   * Extension: the target rate over time instead of `producerRate` (`rateProfile` and `repeatProfile`,
+   * docs/workloads.md "Rate profiles"); run it with RateProfile.fromSpec (src/rate/rate-profile.ts).
+   */
+  readonly rateProfile: RateProfileSpec | undefined;
+  /** Extension: thresholds for the pass/fail verdict (docs/workloads.md "SLO verdicts"). */
+  readonly slo: SloThresholds | undefined;
 }
 
 /** OMB's defaults (Java field initialisers; an int without one defaults to 0). */
@@ -104,4 +114,15 @@ export const WORKLOAD_FIELDS: readonly string[] = [
   'keyDistributor',
   'existingTopics',
   'topicPrefix',
+  'rateProfile',
+  'repeatProfile',
+  'slo',
 ];
+
+/**
+ * True when the adaptive controller must find the rate (OMB's `producerRate: 0`): no producerRate and no
+ * rateProfile. A profile workload has producerRate 0 too, so test this, not producerRate alone.
+ */
+export function findsSustainableRate(workload: Pick<Workload, 'producerRate' | 'rateProfile'>): boolean {
+  return workload.producerRate === 0 && workload.rateProfile === undefined;
+}

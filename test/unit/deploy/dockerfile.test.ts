@@ -59,14 +59,17 @@ describe('Dockerfile', () => {
     assert.match(build[0]!.args, /\sAS\s+build$/i, 'the build stage is named');
   });
 
-  test('the build stage installs the -dev packages, then npm ci (dynamic linking), build, prune', () => {
+  test('the build stage installs the -dev packages, then npm ci (dynamic linking), build, prune, prune-runtime', () => {
     const commands = runs(build).join(' && ');
     for (const pkg of BUILD_PACKAGES) {
       assert.ok(commands.split(/\s+/).includes(pkg), `build stage does not install ${pkg}`);
     }
-    const order = ['CKJS_LINKING=dynamic npm ci', 'npm run build', 'npm prune --omit=dev'].map((step) =>
-      commands.indexOf(step),
-    );
+    const order = [
+      'CKJS_LINKING=dynamic npm ci',
+      'npm run build',
+      'npm prune --omit=dev',
+      'sh scripts/prune-runtime.sh node_modules',
+    ].map((step) => commands.indexOf(step));
     assert.ok(
       order.every((at) => at >= 0),
       `missing step: ${order}`,
@@ -91,6 +94,29 @@ describe('Dockerfile', () => {
       only(final, 'COPY').some((c) => c.args.includes('--from=build') && c.args.includes('node_modules')),
     );
     assert.ok(only(final, 'COPY').some((c) => c.args.includes('--from=build') && c.args.includes('dist')));
+  });
+
+  test('the build stage has scripts/prune-runtime.sh before it runs it (the script the tests run)', () => {
+    const copyAt = build.findIndex(
+      (i) => i.keyword === 'COPY' && i.args.split(/\s+/).includes('scripts/prune-runtime.sh'),
+    );
+    const runAt = build.findIndex((i) => i.keyword === 'RUN' && i.args.includes('scripts/prune-runtime.sh'));
+    assert.ok(copyAt >= 0 && runAt > copyAt, `COPY at ${copyAt}, RUN at ${runAt}`);
+  });
+
+  test('the image holds no tools (simulator, dashboard generator), tests or benchmarks', () => {
+    const ignored = readFileSync(repoPath('.dockerignore'), 'utf8').split('\n');
+    for (const dir of ['tools', 'test', 'bench'])
+      assert.ok(ignored.includes(dir), `.dockerignore lacks ${dir}`);
+    for (const copy of only(final, 'COPY')) {
+      const sources = copy.args
+        .split(/\s+/)
+        .filter((a) => !a.startsWith('--'))
+        .slice(0, -1);
+      for (const source of sources) {
+        assert.ok(!/^(\/app\/)?(tools|test|bench)\b|dist\/?$|dist\/(tools|test|bench)/.test(source), source);
+      }
+    }
   });
 
   test('runs as a non-root user', () => {

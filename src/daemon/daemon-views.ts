@@ -1,0 +1,151 @@
+import type { IntervalHistogram } from 'node:perf_hooks';
+import type { Clock } from '../clock.js';
+import type { IntegrityTracker } from '../integrity/integrity-tracker.js';
+import { LATENCY_BUCKETS_US, type MetricsSource } from '../metrics/daemon-metrics.js';
+import type { AdaptiveController } from '../rate/controller/adaptive-controller.js';
+import type { WorkloadSession } from '../session/workload-session.js';
+import { BucketCounter } from '../stats/bucket-counter.js';
+import type { ClientStats } from '../stats/client-stats.js';
+import type { Stats } from '../stats/stats.js';
+import { VERSION } from '../version.js';
+import { round } from './interval-reports.js';
+import type { DaemonState } from './readiness.js';
+
+/** What the status and metrics views read; they keep no state of their own besides histogram buckets. */
+export interface ViewSources {
+  clock: Clock;
+  stats: Stats;
+  integrity: IntegrityTracker;
+  clientStats: ClientStats;
+  session: WorkloadSession;
+  controller: AdaptiveController;
+  driverName: string;
+  startedAtMs: number;
+  loopDelay: IntervalHistogram;
+  state(): DaemonState;
+  readiness(): { ready: boolean; reason: string };
+  achievedRate(): number;
+}
+
+/** GET /controller. */
+export function controllerView(controller: AdaptiveController, rate: number): Record<string, unknown> {
+  const st = controller.status();
+  const set = st.settings;
+  return {
+    mode: st.mode,
+    state: st.state.toLowerCase(),
+    rate,
+    p99TargetMs: set.p99TargetMs,
+    maxErrorRate: set.maxErrorRate,
+    minRate: set.minRate,
+    maxRate: set.maxRate,
+    bestRate: st.bestRate,
+    lastCut: st.lastCut
+      ? { fromRate: st.lastCut.fromRate, toRate: st.lastCut.toRate, reason: st.lastCut.reason }
+      : null,
+    generatorLimited: st.generatorLimited,
+    latencyFloorMs: st.latencyFloorMs ?? null,
+    quotaRate: st.quotaRate ?? null,
+    lastDecisions: controller
+      .decisions()
+      .slice(-10)
+      .map((d) => ({
+        kind: d.kind,
+        cause: d.cause,
+        state: d.state.toLowerCase(),
+        rate: Math.round(d.rate),
+        reason: d.reason,
+      })),
+  };
+}
+
+/** GET /status. */
+export function statusView(v: ViewSources): Record<string, unknown> {
+  const { stats: s, session, integrity } = v;
+  return {
+    state: v.state(),
+    ready: v.readiness(),
+    version: VERSION,
+    uptimeSeconds: round((v.clock.wallMs() - v.startedAtMs) / 1000),
+    workload: { name: session.workload.name, topics: session.topics, subscriptions: session.subscriptions },
+    driver: v.driverName,
+    paused: session.paused,
+    targetRate: session.rate,
+    achievedRate: round(v.achievedRate()),
+    generatorSaturated: s.events.saturated,
+    controller: controllerView(v.controller, session.rate),
+    totals: {
+      messagesSent: s.messagesSent,
+      bytesSent: s.bytesSent,
+      sendErrors: s.sendErrors,
+      sendErrorsByReason: Object.fromEntries(s.sendErrorsByReason),
+      messagesReceived: s.messagesReceived,
+      bytesReceived: s.bytesReceived,
+      inFlight: session.inFlight,
+      backlog: session.totalBacklog(),
+    },
+    integrity: {
+      lost: integrity.lost,
+      duplicated: integrity.duplicated,
+      outOfOrder: integrity.outOfOrder,
+      late: integrity.late,
+      undecidedGaps: integrity.undecided,
+    },
+    restarts: { ...s.events.restarts },
+    eventLoopDelayP99Ms: round(v.loopDelay.percentile(99) / 1e6),
+    lastErrors: s.events.lastErrors(),
+  };
+}
+
+/** /metrics: the registry's source, read at each scrape. Histogram buckets fill at each stats interval. */
+export function metricsSource(v: ViewSources): MetricsSource {
+  const { stats: s, session, integrity, controller } = v;
+  const buckets = {
+    publishLatency: new BucketCounter(LATENCY_BUCKETS_US),
+    publishDelay: new BucketCounter(LATENCY_BUCKETS_US),
+    responseTime: new BucketCounter(LATENCY_BUCKETS_US),
+    endToEnd: new BucketCounter(LATENCY_BUCKETS_US),
+  };
+  for (const name of ['publishLatency', 'publishDelay', 'responseTime', 'endToEnd'] as const) {
+    s[name].onInterval((h) => buckets[name].add(h));
+  }
+  return {
+    counters: () => ({
+      messagesSent: s.messagesSent,
+      bytesSent: s.bytesSent,
+      messagesReceived: s.messagesReceived,
+      bytesReceived: s.bytesReceived,
+      sendErrorsByReason: s.sendErrorsByReason,
+      lost: integrity.lost,
+      duplicated: integrity.duplicated,
+      outOfOrder: integrity.outOfOrder,
+      late: integrity.late,
+    }),
+    histograms: () => buckets,
+    latencyOverflows: () => ({
+      publish_latency: s.publishLatency.overflowCount,
+      publish_delay: s.publishDelay.overflowCount,
+      publish_response_time: s.responseTime.overflowCount,
+      end_to_end_latency: s.endToEnd.overflowCount,
+    }),
+    targetRate: () => (session.paused ? 0 : session.rate),
+    backlog: () => {
+      const values = session.backlogBySubscription();
+      return session.subscriptions.map((sub, i) => ({ subscription: sub.groupId, messages: values[i] ?? 0 }));
+    },
+    controller: () => ({
+      state: controller.state.toLowerCase(),
+      decisions: s.events.decisions,
+      lastCutRate: controller.lastCut?.fromRate ?? 0,
+      bestRate: controller.bestRate,
+      p99TargetSeconds: controller.settings.p99TargetMs / 1000,
+    }),
+    generatorSaturated: () => s.events.saturated,
+    paused: () => session.paused,
+    ready: () => v.readiness().ready,
+    inFlight: () => session.inFlight,
+    workerRestarts: () => s.events.restarts,
+    info: () => ({ version: VERSION, driver: v.driverName, workload: session.workload.name }),
+    client: () => v.clientStats.view(),
+  };
+}
