@@ -17,8 +17,8 @@ interface Backlog {
 }
 
 const RATE = 2_000;
-/** 512-byte messages (the daemon test workload): 2,000 messages, about 1 s at 2,000 msg/s. */
-const SIZE_BYTES = 1_024_000;
+/** 512-byte messages (the daemon test workload): 8,000 messages, about 4 s at 2,000 msg/s. */
+const SIZE_BYTES = 4_096_000;
 
 describe('daemon POST /backlog (memory driver)', () => {
   let d: MemoryDaemon;
@@ -40,14 +40,14 @@ describe('daemon POST /backlog (memory driver)', () => {
     await new Promise((r) => setTimeout(r, 150));
     const r0 = received();
     await new Promise((r) => setTimeout(r, 400));
-    assert.equal(backlog().inProgress?.stage, 'building');
+    assert.equal(backlog().inProgress?.stage, 'building', JSON.stringify(backlog()));
     assert.equal(received(), r0, 'nothing consumed while building');
-    await waitFor('the drain to end', async () => backlog().last !== null, 10_000, 50);
+    await waitFor('the drain to end', async () => backlog().last !== null, 20_000, 50);
     const last = backlog().last!;
     assert.equal(backlog().inProgress, null);
     assert.equal(last.completed, true);
-    assert.ok(last.peakBacklogMessages >= 2_000, JSON.stringify(last));
-    assert.ok(last.buildSeconds > 0.6 && last.buildSeconds < 5, JSON.stringify(last));
+    assert.ok(last.peakBacklogMessages >= 8_000, JSON.stringify(last));
+    assert.ok(last.buildSeconds > 3 && last.buildSeconds < 12, JSON.stringify(last));
     assert.ok(last.catchUpMsgPerSec > RATE, JSON.stringify(last));
   });
 
