@@ -4,16 +4,19 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# The local broker's client port on 127.0.0.1 (its controller listens on KAFKA_PORT+1); also read by
-# scripts/kafka.sh, together with KAFKA_DIR (default .kafka/).
+# The local cluster, read by scripts/kafka.sh together with KAFKA_DIR (default .kafka/): KAFKA_BROKERS
+# brokers with client ports KAFKA_PORT, KAFKA_PORT+1, ... on 127.0.0.1 (controller ports: see the
+# script's header), plaintext or KAFKA_SECURITY=sasl_ssl (SCRAM-SHA-512 over TLS, docs/staging.md).
 KAFKA_PORT ?= 9092
-export KAFKA_PORT
+KAFKA_BROKERS ?= 1
+KAFKA_SECURITY ?= plaintext
+export KAFKA_PORT KAFKA_BROKERS KAFKA_SECURITY
 KAFKA_BOOTSTRAP := 127.0.0.1:$(KAFKA_PORT)
 
 .PHONY: help deps deps-node deps-kafka build lint test test-unit demo kafka-up kafka-down kafka-clean
 
 help: ## list the targets (default)
-	@echo "usage: make TARGET   (KAFKA_PORT=$(KAFKA_PORT))"
+	@echo "usage: make TARGET   (KAFKA_PORT=$(KAFKA_PORT) KAFKA_BROKERS=$(KAFKA_BROKERS) KAFKA_SECURITY=$(KAFKA_SECURITY))"
 	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z-]+:[^#]*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 deps: deps-node deps-kafka ## install everything that is missing (both below; fast when done)
@@ -45,11 +48,11 @@ demo: build kafka-up ## start the local broker and run the daemon with the defau
 	@echo "  try: curl -X PUT 127.0.0.1:$(DEMO_PORT)/rate -d 5000"
 	SOAKBENCH_BOOTSTRAP_SERVERS=$(KAFKA_BOOTSTRAP) SOAKBENCH_HTTP_PORT=$(DEMO_PORT) node bin/soakbench.js daemon
 
-kafka-up: deps-kafka ## start the local Kafka broker (or reuse it) and wait until it answers
+kafka-up: deps-kafka ## start the local Kafka broker(s) (or reuse them) and wait until each answers
 	@scripts/kafka.sh up
 
-kafka-down: ## stop the local Kafka broker (SIGTERM, SIGKILL after 30 s)
+kafka-down: ## stop the local Kafka broker(s) (SIGTERM, SIGKILL after 30 s)
 	@scripts/kafka.sh down
 
-kafka-clean: ## stop the local Kafka broker and delete its data and logs
+kafka-clean: ## stop the local Kafka broker(s) and delete their data, logs, certificates and passwords
 	@scripts/kafka.sh clean

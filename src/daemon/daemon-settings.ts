@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { DaemonConfig } from '../config/daemon-config.js';
 import type { DriverFactory } from '../driver/driver.js';
 import type { Logger } from '../log/logger.js';
+import { LATENCY_BUCKETS_US } from '../metrics/daemon-metrics.js';
 import type { ControllerSettings } from '../rate/controller/controller-settings.js';
 import type { SessionGraphOptions } from '../session/session-graph.js';
 import type { DriverFile } from '../workload/driver-file.js';
@@ -22,6 +23,8 @@ export function daemonGraphOptions(o: {
     driverFile: o.driverFile,
     subscriptionsPerTopic: o.workload.subscriptionsPerTopic,
     clock: o.clock,
+    // /metrics splits publish latency, response time and send errors by partition leader.
+    brokerBucketsUs: LATENCY_BUCKETS_US,
     driverOptions: {
       connectTimeoutMs: config.kafka.connectTimeoutMs,
       operationTimeoutMs: Math.max(config.kafka.connectTimeoutMs, 15_000),

@@ -147,5 +147,6 @@ export function metricsSource(v: ViewSources): MetricsSource {
     workerRestarts: () => s.events.restarts,
     info: () => ({ version: VERSION, driver: v.driverName, workload: session.workload.name }),
     client: () => v.clientStats.view(),
+    brokers: () => s.brokers?.view() ?? [],
   };
 }

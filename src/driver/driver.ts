@@ -116,6 +116,11 @@ export interface Producer {
   outstanding(): number;
   /** Waits until everything enqueued is delivered or failed, at most `timeoutMs`; true if all done. */
   flush(timeoutMs: number): Promise<boolean>;
+  /**
+   * The leader's broker id of each partition of `topic` (index = partition; −1: no leader now), from a
+   * metadata request. Optional: a driver without it gets no per-broker metrics.
+   */
+  partitionLeaders?(topic: string, timeoutMs: number): Promise<number[]>;
   /** Safe to call more than once. */
   close(timeoutMs?: number): Promise<void>;
 }

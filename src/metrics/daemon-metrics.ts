@@ -1,7 +1,8 @@
 // The one import of prom-client (docs/architecture.md, "Seams").
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { BrokerSeries } from '../stats/broker-latency.js';
 import type { BucketCounter } from '../stats/bucket-counter.js';
-import type { BrokerClientStats } from '../stats/client-stats.js';
+import { BROKER_CONNECTION_STATES, type BrokerClientStats } from '../stats/client-stats.js';
 import { CONTROLLER_STATES } from './metric-labels.js';
 import { type Sample, ViewMetric } from './view-metric.js';
 
@@ -106,6 +107,11 @@ export interface MetricsSource {
   workerRestarts(): { producer: number; consumer: number };
   info(): { version: string; driver: string; workload: string };
   client(): { brokers: BrokerClientStats[]; queueMessages: number; txRetries: number };
+  /**
+   * Publish latency, response time and send errors by partition leader (Stats.brokers). When given, the
+   * two histograms and soakbench_send_errors_total carry a `broker` label (sum over it for the totals).
+   */
+  brokers?(): readonly BrokerSeries[];
 }
 
 /** Builds the registry: our metrics (names fixed by docs/architecture.md, "Metrics") plus Node's default metrics. */
@@ -140,12 +146,23 @@ export function createDaemonRegistry(
   );
   add(
     'soakbench_send_errors_total',
-    'Failed sends, by error kind (librdkafka error name).',
+    'Failed sends, by error kind (librdkafka error name) and partition leader (broker id, or unknown).',
     'counter',
     () => {
-      const byReason = source.counters().sendErrorsByReason;
-      const reasons = new Set([...KNOWN_SEND_ERRORS, ...byReason.keys()]);
-      return [...reasons].sort().map((reason) => ({ labels: { reason }, value: byReason.get(reason) ?? 0 }));
+      const byBroker = source.brokers?.();
+      if (byBroker === undefined) {
+        const byReason = source.counters().sendErrorsByReason;
+        const reasons = new Set([...KNOWN_SEND_ERRORS, ...byReason.keys()]);
+        return [...reasons]
+          .sort()
+          .map((reason) => ({ labels: { reason }, value: byReason.get(reason) ?? 0 }));
+      }
+      return byBroker.flatMap(({ broker, sendErrorsByReason: byReason }) => {
+        const reasons = new Set([...KNOWN_SEND_ERRORS, ...byReason.keys()]);
+        return [...reasons]
+          .sort()
+          .map((reason) => ({ labels: { reason, broker }, value: byReason.get(reason) ?? 0 }));
+      });
     },
   );
   counter(
@@ -159,27 +176,34 @@ export function createDaemonRegistry(
     () => source.counters().bytesReceived,
   );
 
+  const bucketSamples = (name: string, b: BucketCounter, labels: Record<string, string>): Sample[] => {
+    const samples: Sample[] = b.boundsUs.map((bound, i) => ({
+      metricName: `${name}_bucket`,
+      labels: { ...labels, le: String(bound / 1e6) },
+      value: b.cumulative[i]!,
+    }));
+    samples.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: b.count });
+    samples.push({ metricName: `${name}_sum`, labels, value: b.sumUs / 1e6 });
+    samples.push({ metricName: `${name}_count`, labels, value: b.count });
+    return samples;
+  };
   const histogram = (
     name: string,
     help: string,
     pick: (h: ReturnType<MetricsSource['histograms']>) => BucketCounter,
+    perBroker?: (b: BrokerSeries) => BucketCounter,
   ): void =>
     add(name, help, 'histogram', () => {
-      const b = pick(source.histograms());
-      const samples: Sample[] = b.boundsUs.map((bound, i) => ({
-        metricName: `${name}_bucket`,
-        labels: { le: String(bound / 1e6) },
-        value: b.cumulative[i]!,
-      }));
-      samples.push({ metricName: `${name}_bucket`, labels: { le: '+Inf' }, value: b.count });
-      samples.push({ metricName: `${name}_sum`, value: b.sumUs / 1e6 });
-      samples.push({ metricName: `${name}_count`, value: b.count });
-      return samples;
+      const byBroker = perBroker ? source.brokers?.() : undefined;
+      if (byBroker === undefined || perBroker === undefined)
+        return bucketSamples(name, pick(source.histograms()), {});
+      return byBroker.flatMap((b) => bucketSamples(name, perBroker(b), { broker: b.broker }));
     });
   histogram(
     'soakbench_publish_latency_seconds',
-    'Broker ack time minus actual send time (OMB publish latency).',
+    'Broker ack time minus actual send time (OMB publish latency), by partition leader (broker).',
     (h) => h.publishLatency,
+    (b) => b.publishLatency,
   );
   histogram(
     'soakbench_publish_delay_seconds',
@@ -188,8 +212,9 @@ export function createDaemonRegistry(
   );
   histogram(
     'soakbench_publish_response_time_seconds',
-    'Ack time minus intended send time: publish latency without coordinated omission.',
+    'Ack time minus intended send time: publish latency without coordinated omission, by partition leader (broker).',
     (h) => h.responseTime,
+    (b) => b.responseTime,
   );
   histogram(
     'soakbench_end_to_end_latency_seconds',
@@ -313,6 +338,28 @@ export function createDaemonRegistry(
         { labels: { broker: b.broker, stat: 'avg' }, value: b.throttleAvgSeconds },
         { labels: { broker: b.broker, stat: 'max' }, value: b.throttleMaxSeconds },
       ]),
+  );
+  add(
+    'soakbench_librdkafka_broker_requests_waiting',
+    'Requests to each broker not yet sent (queue=outbuf) or not yet answered (queue=waitresp), librdkafka statistics.',
+    'gauge',
+    () =>
+      source.client().brokers.flatMap((b) => [
+        { labels: { broker: b.broker, queue: 'outbuf' }, value: b.outbufRequests },
+        { labels: { broker: b.broker, queue: 'waitresp' }, value: b.waitrespRequests },
+      ]),
+  );
+  add(
+    'soakbench_librdkafka_broker_state',
+    'Connection to each broker, 1 for its state now (up, idle: never needed, down: disconnected or connecting), worst over the producer clients.',
+    'gauge',
+    () =>
+      source.client().brokers.flatMap((b) =>
+        BROKER_CONNECTION_STATES.map((state) => ({
+          labels: { broker: b.broker, state },
+          value: b.state === state ? 1 : 0,
+        })),
+      ),
   );
   gauge(
     'soakbench_librdkafka_queue_messages',

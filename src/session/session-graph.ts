@@ -36,6 +36,8 @@ export interface SessionGraphOptions {
   engine: EngineSettings;
   /** Engine lifecycle events worth a log line. */
   log: (event: string, fields?: Record<string, unknown>) => void;
+  /** Bucket bounds (µs) of the per-broker histograms /metrics exports; absent: no per-broker tracking. */
+  brokerBucketsUs?: readonly number[];
 }
 
 /** Everything a run or daemon measures into, and the factories of what it drives. */
@@ -60,7 +62,11 @@ export interface SessionGraph {
 export function buildSessionGraph(o: SessionGraphOptions): SessionGraph {
   const { clock, driverFactory, driverFile } = o;
   const settings = driverSettings(driverFile);
-  const stats = new Stats({ clock, subscriptionsPerTopic: o.subscriptionsPerTopic });
+  const stats = new Stats({
+    clock,
+    subscriptionsPerTopic: o.subscriptionsPerTopic,
+    brokerBucketsUs: o.brokerBucketsUs,
+  });
   const integrity = new IntegrityTracker();
   const clientStats = new ClientStats();
   const events = stats.events;

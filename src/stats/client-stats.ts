@@ -1,4 +1,7 @@
-/** The parts of librdkafka's statistics JSON we export (STATISTICS.md: brokers.*.rtt, throttle, txretries; msg_cnt). */
+/**
+ * The parts of librdkafka's statistics JSON we export (STATISTICS.md: brokers.*.rtt, throttle, txretries,
+ * outbuf_cnt, waitresp_cnt, state; msg_cnt).
+ */
 interface RawStats {
   msg_cnt?: number;
   brokers?: Record<
@@ -6,6 +9,11 @@ interface RawStats {
     {
       nodeid?: number;
       txretries?: number;
+      /** Requests waiting to be sent, and sent but not yet answered. */
+      outbuf_cnt?: number;
+      waitresp_cnt?: number;
+      /** Connection state: "UP" when connected (INIT, DOWN, CONNECT, AUTH…, APIVERSION_QUERY otherwise). */
+      state?: string;
       rtt?: { avg?: number; p99?: number };
       throttle?: { avg?: number; max?: number };
     }
@@ -19,7 +27,20 @@ export interface BrokerClientStats {
   rttP99Seconds: number;
   throttleAvgSeconds: number;
   throttleMaxSeconds: number;
+  /** Requests queued for the broker, not yet sent (outbuf_cnt, summed over clients). */
+  outbufRequests: number;
+  /** Requests sent, awaiting the broker's answer (waitresp_cnt, summed over clients). */
+  waitrespRequests: number;
+  /** The connection to the broker, the worst over the clients (down > idle > up). */
+  state: BrokerConnectionState;
 }
+
+/**
+ * librdkafka's broker states, folded: `up` (UP), `idle` (INIT: never needed, e.g. a broker leading none of
+ * our partitions), `down` (every other state: disconnected, connecting, authenticating).
+ */
+export type BrokerConnectionState = 'up' | 'idle' | 'down';
+export const BROKER_CONNECTION_STATES: readonly BrokerConnectionState[] = ['up', 'idle', 'down'];
 
 /** Latest statistics per producer client, combined across clients for export. */
 export class ClientStats {
@@ -63,15 +84,32 @@ export class ClientStats {
         const prev = brokers.get(broker);
         const max = (a: number, x: number | undefined, scale: number): number =>
           Math.max(a, (x ?? 0) / scale);
+        // Over clients: the worst latency, throttle and connection state, the requests of all.
         brokers.set(broker, {
           broker,
           rttAvgSeconds: max(prev?.rttAvgSeconds ?? 0, b.rtt?.avg, 1e6),
           rttP99Seconds: max(prev?.rttP99Seconds ?? 0, b.rtt?.p99, 1e6),
           throttleAvgSeconds: max(prev?.throttleAvgSeconds ?? 0, b.throttle?.avg, 1e3),
           throttleMaxSeconds: max(prev?.throttleMaxSeconds ?? 0, b.throttle?.max, 1e3),
+          outbufRequests: (prev?.outbufRequests ?? 0) + (b.outbuf_cnt ?? 0),
+          waitrespRequests: (prev?.waitrespRequests ?? 0) + (b.waitresp_cnt ?? 0),
+          state: worseState(prev?.state, connectionState(b.state)),
         });
       }
     }
     return { brokers: [...brokers.values()], queueMessages, txRetries };
   }
+}
+
+/** librdkafka's broker states (rdkafka_broker.h) folded into three: idle (never needed), up, down (the rest). */
+function connectionState(state: string | undefined): BrokerConnectionState {
+  if (state === 'UP' || state === 'UPDATE') return 'up';
+  if (state === 'INIT' || state === undefined) return 'idle';
+  return 'down';
+}
+
+const RANK: Readonly<Record<BrokerConnectionState, number>> = { up: 0, idle: 1, down: 2 };
+
+function worseState(a: BrokerConnectionState | undefined, b: BrokerConnectionState): BrokerConnectionState {
+  return a !== undefined && RANK[a] > RANK[b] ? a : b;
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { BrokerLatency, UNKNOWN_BROKER_SLOT } from './broker-latency.js';
 import {
   type CumulativeLatencySummary,
   DEFAULT_MAX_LATENCY_US,
@@ -82,6 +83,8 @@ export interface StatsOptions {
   endToEnd?: LatencyRecorderOptions;
   /** Intervals merged in `responseTimeWindow` (default 3, docs/controller.md "Signals"). */
   windowIntervals?: number;
+  /** Bucket bounds (µs) of per-broker histograms for /metrics; absent: no per-broker tracking. */
+  brokerBucketsUs?: readonly number[];
 }
 
 type CounterName =
@@ -122,6 +125,8 @@ export class Stats {
   declare readonly publishDelay: LatencyRecorder;
   declare readonly responseTime: LatencyRecorder;
   declare readonly endToEnd: LatencyRecorder;
+  /** Latencies and errors by partition leader, when `brokerBucketsUs` was given. */
+  declare readonly brokers: BrokerLatency | undefined;
 
   /** Restarts, controller decisions, latest errors, saturation: what happened besides the traffic. */
   readonly events: RunEvents;
@@ -142,6 +147,9 @@ export class Stats {
     this.publishDelay = new LatencyRecorder(latency);
     this.responseTime = new LatencyRecorder({ ...latency, windowIntervals: options.windowIntervals ?? 3 });
     this.endToEnd = new LatencyRecorder({ maxUs: DEFAULT_MAX_END_TO_END_US, ...options.endToEnd });
+    this.brokers = options.brokerBucketsUs
+      ? new BrokerLatency(options.brokerBucketsUs, latency.maxUs)
+      : undefined;
     this.intervalStartNs = this.runStartNs = this.clock.nowNs();
     this.intervalMarks = this.marks();
     this.runMarks = this.marks();
@@ -153,18 +161,31 @@ export class Stats {
     this.publishDelay.record((sentNs - intendedNs) / 1000);
   }
 
-  /** The broker acknowledged a message: counts it and records publish latency and response time. */
-  recordAck(payloadBytes: number, intendedNs: number, sentNs: number, ackNs: number): void {
+  /**
+   * The broker acknowledged a message: counts it and records publish latency and response time, also
+   * at `brokerSlot` (its partition leader's slot in `brokers`).
+   */
+  recordAck(
+    payloadBytes: number,
+    intendedNs: number,
+    sentNs: number,
+    ackNs: number,
+    brokerSlot: number = UNKNOWN_BROKER_SLOT,
+  ): void {
     this.messagesSent++;
     this.bytesSent += payloadBytes;
-    this.publishLatency.record((ackNs - sentNs) / 1000);
-    this.responseTime.record((ackNs - intendedNs) / 1000);
+    const publishUs = (ackNs - sentNs) / 1000;
+    const responseUs = (ackNs - intendedNs) / 1000;
+    this.publishLatency.record(publishUs);
+    this.responseTime.record(responseUs);
+    if (this.brokers !== undefined) this.brokers.recordAck(brokerSlot, publishUs, responseUs);
   }
 
   /** A send failed; `reason` is a short stable error kind (it becomes a metric label). */
-  recordSendError(reason: string): void {
+  recordSendError(reason: string, brokerSlot: number = UNKNOWN_BROKER_SLOT): void {
     this.sendErrors++;
     this.sendErrorsByReason.set(reason, (this.sendErrorsByReason.get(reason) ?? 0) + 1);
+    if (this.brokers !== undefined) this.brokers.recordError(brokerSlot, reason);
   }
 
   /** A message was consumed; the caller computes receive − intended (µs), usually from wall-clock headers. */
@@ -200,6 +221,7 @@ export class Stats {
       responseTimeWindow: this.responseTime.windowSummary(),
       endToEnd: this.endToEnd.intervalSnapshot(),
     };
+    this.brokers?.drain();
     this.intervalStartNs = nowNs;
     this.intervalMarks = this.marks();
     return period;
@@ -235,6 +257,7 @@ export class Stats {
   /** Frees the histograms (required with the WebAssembly build). */
   destroy(): void {
     for (const r of [this.publishLatency, this.publishDelay, this.responseTime, this.endToEnd]) r.destroy();
+    this.brokers?.destroy();
   }
 
   private marks(): Marks {

@@ -12,6 +12,8 @@ export class InFlightTable {
   readonly stream: Int32Array;
   readonly partition: Int32Array;
   readonly sequence: Float64Array;
+  /** The partition leader's broker slot when sent (Stats.brokers; 0: unknown). */
+  readonly broker: Uint8Array;
   private readonly free: Int32Array;
   private readonly used: Uint8Array;
   private freeCount: number;
@@ -26,6 +28,7 @@ export class InFlightTable {
     this.stream = new Int32Array(capacity);
     this.partition = new Int32Array(capacity);
     this.sequence = new Float64Array(capacity);
+    this.broker = new Uint8Array(capacity);
     this.free = new Int32Array(capacity);
     this.used = new Uint8Array(capacity);
     for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;

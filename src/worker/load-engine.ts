@@ -8,6 +8,7 @@ import { createKeyDistributor } from '../workload/key-distributor.js';
 import { createPayloadSource } from '../workload/payloads.js';
 import { ConsumerPool } from './consumer-pool.js';
 import type { ConsumerSpec } from './consumer-protocol.js';
+import { LeaderRefresh } from './leader-refresh.js';
 import type { LoadEngineOptions } from './load-engine-options.js';
 import { type ProducerStream, SendLoop } from './send-loop.js';
 
@@ -49,6 +50,7 @@ export class LoadEngine {
   private admin: Admin | undefined;
   private clients: Producer[] = [];
   private loop: SendLoop | undefined;
+  private leaders: LeaderRefresh | undefined;
   private pool: ConsumerPool | undefined;
   private streams: ProducerStream[] = [];
   private createdTopics: string[] = [];
@@ -163,6 +165,7 @@ export class LoadEngine {
       onFailure: this.o.integrity?.onFailure,
     });
     this.loop = loop;
+    this.leaders = await LeaderRefresh.startFor(this.o.stats.brokers, loop, this.streams, () => this.clients);
     if (!paused) this.limiter.resume();
     loop.start();
     this.log('producing', {
@@ -366,6 +369,7 @@ export class LoadEngine {
       }
     };
     this.loop?.stop();
+    this.leaders?.stop();
     this.limiter.pause();
     await step('flush producers', () => Promise.all(this.clients.map((c) => c.flush(flushMs))));
     // Paused for a backlog that never drained (an interrupted run): the drain below needs them reading.

@@ -72,6 +72,9 @@ export class SendLoop {
   private readonly stickyLeft: Int32Array;
   private readonly sticky: number;
   private readonly partitionOfKey: Map<string, number>[];
+  /** Broker slot of each stream's partitions' leader, at `leaderBase[stream] + partition` (setLeaderSlots). */
+  private readonly leaderSlots: Uint8Array;
+  private readonly leaderBase: Int32Array;
   /** Epoch µs at nowNs() = 0: turns intended monotonic times into the wall times carried in messages. */
   private readonly wallOriginUs: number;
   private nextStream = 0;
@@ -102,6 +105,23 @@ export class SendLoop {
       return t;
     });
     this.wallOriginUs = (options.clock.wallMs() - options.clock.nowNs() / 1e6) * 1000;
+    this.leaderBase = new Int32Array(options.streams.length);
+    let base = 0;
+    options.streams.forEach((s, i) => {
+      this.leaderBase[i] = base;
+      base += s.partitions;
+    });
+    this.leaderSlots = new Uint8Array(base);
+  }
+
+  /**
+   * Sets the broker slot (Stats.brokers) of each partition's leader of stream `stream` (index in
+   * `streams`); the load engine calls it when it has read the topic's metadata, not per message.
+   */
+  setLeaderSlots(stream: number, slots: ArrayLike<number>): void {
+    const base = this.leaderBase[stream]!;
+    const n = Math.min(slots.length, this.o.streams[stream]!.partitions);
+    for (let p = 0; p < n; p++) this.leaderSlots[base + p] = slots[p]!;
   }
 
   start(): void {
@@ -155,11 +175,11 @@ export class SendLoop {
     const t = this.inFlight;
     const ackNs = this.o.clock.nowNs();
     if (errorCode === null) {
-      this.o.stats.recordAck(t.bytes[slot]!, t.intendedNs[slot]!, t.sentNs[slot]!, ackNs);
+      this.o.stats.recordAck(t.bytes[slot]!, t.intendedNs[slot]!, t.sentNs[slot]!, ackNs, t.broker[slot]!);
       this.ackedByStream[t.stream[slot]!]!++;
       this.o.onAck?.(t.stream[slot]!, t.partition[slot]!, t.sequence[slot]!);
     } else {
-      this.o.stats.recordSendError(errorCode);
+      this.o.stats.recordSendError(errorCode, t.broker[slot]!);
       this.o.onFailure?.(this.o.runId, t.stream[slot]!, t.partition[slot]!, t.sequence[slot]!);
     }
     t.release(slot);
@@ -242,11 +262,15 @@ export class SendLoop {
         table.stream[slot] = stream.id;
         table.partition[slot] = partition;
         table.sequence[slot] = sequence;
+        table.broker[slot] = this.leaderSlots[this.leaderBase[s]! + partition]!;
         sequences[partition] = sequence + 1;
         stats.recordSendAttempt(intendedNs, sentNs);
       } else if (status === SEND_FAILED) {
         table.release(slot);
-        stats.recordSendError(clients[stream.client]!.lastSendError);
+        stats.recordSendError(
+          clients[stream.client]!.lastSendError,
+          this.leaderSlots[this.leaderBase[s]! + partition]!,
+        );
       }
     }
     return sent;

@@ -1,6 +1,7 @@
 import { invalid, type SoakbenchError } from '../errors.js';
 import { type ClientSection, translateClientConfigs } from './client-config-translator.js';
 import { didYouMean } from './closest-match.js';
+import { resolveConfigReferences } from './config-providers.js';
 import { FileValidationError, invalidWorded } from './file-validation-error.js';
 import { type JavaProperty, parseJavaProperties } from './java-properties.js';
 import { isKnownTopicConfig, KAFKA_TOPIC_CONFIGS } from './kafka-topic-configs.js';
@@ -92,18 +93,33 @@ export function parseDriverFile(raw: unknown, file: string): DriverFile {
   }
 
   const sections = {} as Record<ClientSection | 'topicConfig', JavaProperty[]>;
+  // Fields whose value came from ${env:…}/${file:…}: secrets, never shown in an error.
+  const hidden = new Set<string>();
   for (const section of ['topicConfig', 'commonConfig', 'producerConfig', 'consumerConfig'] as const) {
-    sections[section] = readSection(doc[section], section, file, errors, warnings);
+    sections[section] = readSection(doc[section], section, file, errors, warnings).map((entry) => {
+      const r = resolveConfigReferences(entry.value);
+      const field = `${section}[${entry.key}]`;
+      for (const p of r.problems)
+        errors.push(invalid('INVALID_DRIVER', { file, field }, p.expected, p.found));
+      if (!r.resolved) return entry;
+      hidden.add(field);
+      return { ...entry, value: r.value };
+    });
   }
   const topicConfig: Record<string, string> = {};
   for (const { key, value } of sections.topicConfig) {
     if (isKnownTopicConfig(key)) topicConfig[key] = value;
-    else bad(`topicConfig[${key}]`, `a Kafka topic config${didYouMean(key, KAFKA_TOPIC_CONFIGS)}`, value);
+    else if (hidden.has(`topicConfig[${key}]`)) {
+      const expected = `a Kafka topic config${didYouMean(key, KAFKA_TOPIC_CONFIGS)}`;
+      errors.push(
+        invalidWorded('INVALID_DRIVER', { file, field: `topicConfig[${key}]` }, expected, 'a hidden value'),
+      );
+    } else bad(`topicConfig[${key}]`, `a Kafka topic config${didYouMean(key, KAFKA_TOPIC_CONFIGS)}`, value);
   }
   const clients = translateClientConfigs(sections);
   for (const p of clients.errors) {
     errors.push(
-      p.secret
+      p.secret || hidden.has(p.field)
         ? invalidWorded('INVALID_DRIVER', { file, field: p.field }, p.expected, 'a hidden value')
         : invalid('INVALID_DRIVER', { file, field: p.field }, p.expected, p.found),
     );

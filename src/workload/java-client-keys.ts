@@ -105,21 +105,44 @@ const assignmentStrategy: JavaKeyRule = (value) => {
 const endpointIdentification: JavaKeyRule = (value) =>
   set('ssl.endpoint.identification.algorithm', value.trim() === '' ? 'none' : value);
 
+/** `dir/name.jks` → `dir/name.<ext>`: where the conversion commands below write. */
+const converted = (path: string, ext: string): string =>
+  `${path.replace(/\.(jks|p12|pfx|pkcs12|keystore)$/i, '')}.${ext}`;
+
+/**
+ * librdkafka reads a PKCS#12 keystore (ssl.keystore.location) or PEM files (ssl.certificate.location
+ * and ssl.key.location; one file holding both is fine, as Java's PEM keystore). A Java keystore (JKS)
+ * must be converted: the warning gives the command.
+ */
 const keystoreLocation: JavaKeyRule = (value, _client, all) => {
   const type = (all.get('ssl.keystore.type') ?? 'JKS').trim().toUpperCase();
   if (type === 'PKCS12') return set('ssl.keystore.location', value);
+  if (type === 'PEM')
+    return {
+      set: [
+        ['ssl.certificate.location', value],
+        ['ssl.key.location', value],
+      ],
+    };
+  const p12 = converted(value, 'p12');
   return {
     drop: 'notice',
-    message: `ssl.keystore.location is ignored: librdkafka reads PKCS12 keystores only (ssl.keystore.type is ${type}); use ssl.certificate.location and ssl.key.location for PEM files`,
+    message: `ssl.keystore.location is ignored: librdkafka reads PKCS12 or PEM keystores, not ${type}; convert it with \`keytool -importkeystore -srckeystore ${value} -srcstoretype ${type} -destkeystore ${p12} -deststoretype PKCS12\` and set ssl.keystore.type=PKCS12 and ssl.keystore.location=${p12}`,
   };
 };
 
+/** librdkafka trusts CA certificates from a PEM file only; JKS and PKCS#12 truststores are converted. */
 const truststoreLocation: JavaKeyRule = (value, _client, all) => {
   const type = (all.get('ssl.truststore.type') ?? 'JKS').trim().toUpperCase();
   if (type === 'PEM') return set('ssl.ca.location', value);
+  const pem = converted(value, 'pem');
+  const command =
+    type === 'PKCS12'
+      ? `openssl pkcs12 -in ${value} -nokeys -out ${pem}`
+      : `keytool -importkeystore -srckeystore ${value} -srcstoretype ${type} -destkeystore ${converted(value, 'p12')} -deststoretype PKCS12 && openssl pkcs12 -in ${converted(value, 'p12')} -nokeys -out ${pem}`;
   return {
     drop: 'notice',
-    message: `ssl.truststore.location is ignored: librdkafka reads CA certificates as PEM only (ssl.truststore.type is ${type}); use ssl.ca.location`,
+    message: `ssl.truststore.location is ignored: librdkafka reads CA certificates as PEM only (ssl.truststore.type is ${type}); convert it with \`${command}\` and set ssl.truststore.type=PEM and ssl.truststore.location=${pem}`,
   };
 };
 

@@ -1,3 +1,4 @@
+import type { SoakbenchError } from '../../errors.js';
 import type {
   Admin,
   ClientProperties,
@@ -6,9 +7,11 @@ import type {
   TopicSpec,
 } from '../driver.js';
 import { type IAdminClient, Kafka } from './client.js';
-import { errorNameOf, translateError } from './kafka-errors.js';
+import { errorNameOf, permanentConnectFailure, translateError } from './kafka-errors.js';
 
 let pendingRequests = 0;
+/** The first request's timeout (see KafkaAdmin.probe). */
+const PROBE_TIMEOUT_MS = 5_000;
 
 /**
  * Admin requests waiting for the broker, process-wide. While one is pending, the client's native
@@ -30,12 +33,18 @@ function call<T>(doing: string, run: (cb: (err: unknown, value: T) => void) => v
 
 /**
  * Admin operations over librdkafka's AdminClient. Remembers the topics it created so that
- * `deleteCreatedTopics` removes those and never anybody else's.
+ * `deleteCreatedTopics` removes those and never anybody else's. A broker that refuses our credentials
+ * or our CA fails every pending and later call at once, instead of after the request timeout: the
+ * client would retry forever, and `run` and /readyz should say why within seconds.
  */
 export class KafkaAdmin implements Admin {
   private client: IAdminClient | undefined;
   private readonly created = new Set<string>();
   private closed = false;
+  private failure: SoakbenchError | undefined;
+  private readonly waiting = new Set<(err: SoakbenchError) => void>();
+  private probed: Promise<void> | undefined;
+  private pendingHere = 0;
 
   constructor(
     private readonly properties: ClientProperties,
@@ -46,12 +55,64 @@ export class KafkaAdmin implements Admin {
     if (this.closed) throw translateError({ message: 'admin client is closed' }, 'admin');
     if (this.client === undefined) {
       try {
-        this.client = Kafka.AdminClient.create(this.properties as never);
+        this.client = Kafka.AdminClient.create(
+          this.properties as never,
+          {
+            'event.log': (log: { severity: number; fac: string; message: string }) => {
+              if (log.severity <= 3 && log.fac === 'FAIL')
+                this.failWith(permanentConnectFailure(log.message));
+            },
+          } as never,
+        );
       } catch (err) {
         throw translateError(err, 'creating the admin client');
       }
     }
     return this.client;
+  }
+
+  private failWith(err: SoakbenchError | undefined): void {
+    if (err === undefined || this.failure !== undefined) return;
+    this.failure = err;
+    for (const reject of this.waiting) reject(err);
+    this.waiting.clear();
+  }
+
+  /**
+   * The first request is a metadata probe with a short timeout, so that after a permanent failure no
+   * request is left pending for long: a pending native request holds the process at exit and blocks
+   * disconnect() (measured: the full 30 s operation timeout). A probe that merely times out (a slow
+   * cluster) lets the real request go on as before.
+   */
+  private probe(): Promise<void> {
+    this.probed ??= new Promise<void>((resolve, reject) => {
+      this.waiting.add(reject);
+      call<unknown>('connecting', (cb) =>
+        this.admin.listTopics({ timeout: Math.min(PROBE_TIMEOUT_MS, this.timeoutMs) }, cb),
+      )
+        .then(
+          () => resolve(),
+          () => (this.failure === undefined ? resolve() : reject(this.failure)),
+        )
+        .finally(() => this.waiting.delete(reject));
+    });
+    return this.probed;
+  }
+
+  /** `call`, failing early with a permanent connection failure. */
+  private async call<T>(doing: string, run: (cb: (err: unknown, value: T) => void) => void): Promise<T> {
+    await this.probe();
+    if (this.failure !== undefined) throw this.failure;
+    this.pendingHere++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.add(reject);
+      call<T>(doing, run)
+        .then(resolve, reject)
+        .finally(() => {
+          this.waiting.delete(reject);
+          this.pendingHere--;
+        });
+    });
   }
 
   async createTopics(
@@ -61,7 +122,7 @@ export class KafkaAdmin implements Admin {
     const result: CreateTopicsResult = { created: [], existing: [] };
     for (const spec of specs) {
       try {
-        await call<void>(`creating topic ${spec.name}`, (cb) =>
+        await this.call<void>(`creating topic ${spec.name}`, (cb) =>
           this.admin.createTopic(
             {
               topic: spec.name,
@@ -90,7 +151,7 @@ export class KafkaAdmin implements Admin {
   async deleteTopics(names: readonly string[]): Promise<void> {
     for (const name of names) {
       try {
-        await call<void>(`deleting topic ${name}`, (cb) =>
+        await this.call<void>(`deleting topic ${name}`, (cb) =>
           this.admin.deleteTopic(name, this.timeoutMs, (err) => cb(err, undefined)),
         );
       } catch (err) {
@@ -107,11 +168,13 @@ export class KafkaAdmin implements Admin {
   }
 
   listTopics(): Promise<string[]> {
-    return call<string[]>('listing topics', (cb) => this.admin.listTopics({ timeout: this.timeoutMs }, cb));
+    return this.call<string[]>('listing topics', (cb) =>
+      this.admin.listTopics({ timeout: this.timeoutMs }, cb),
+    );
   }
 
   async describePartitions(names: readonly string[]): Promise<Map<string, number>> {
-    const descriptions = await call<{ name: string; partitions: unknown[]; error?: unknown }[]>(
+    const descriptions = await this.call<{ name: string; partitions: unknown[]; error?: unknown }[]>(
       `describing topics ${names.join(', ')}`,
       (cb) => this.admin.describeTopics([...names], { timeout: this.timeoutMs }, cb as never),
     );
@@ -130,7 +193,7 @@ export class KafkaAdmin implements Admin {
       partition,
       offset: spec,
     }));
-    const answer = await call<{ partition: number; offset: number; error?: unknown }[]>(
+    const answer = await this.call<{ partition: number; offset: number; error?: unknown }[]>(
       `reading offsets of ${topic}`,
       (cb) => this.admin.listOffsets(request as never, { timeout: this.timeoutMs }, cb as never),
     );
@@ -144,7 +207,7 @@ export class KafkaAdmin implements Admin {
 
   async activeGroups(groupIds: readonly string[]): Promise<string[]> {
     if (groupIds.length === 0) return [];
-    const result = await call<{ groups: { groupId: string; members: unknown[]; error?: unknown }[] }>(
+    const result = await this.call<{ groups: { groupId: string; members: unknown[]; error?: unknown }[] }>(
       `describing groups ${groupIds.join(', ')}`,
       (cb) => this.admin.describeGroups([...groupIds], { timeout: this.timeoutMs }, cb as never),
     );
@@ -168,6 +231,9 @@ export class KafkaAdmin implements Admin {
     this.closed = true;
     const client = this.client;
     this.client = undefined;
+    // disconnect() blocks the event loop until pending requests end: let them end first.
+    const deadline = Date.now() + this.timeoutMs;
+    while (this.pendingHere > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     client?.disconnect();
   }
 }

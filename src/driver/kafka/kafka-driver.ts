@@ -38,6 +38,8 @@ export class KafkaDriver implements Driver {
       await admin.listTopics();
     } catch (err) {
       const e = err as SoakbenchError;
+      // Authentication and certificate failures name the broker already: one line, as they are.
+      if (e.code === 'KAFKA_AUTH') throw err;
       const silent = e.code === 'KAFKA_UNREACHABLE' || e.code === 'KAFKA_TIMEOUT';
       throw new SoakbenchError(
         silent ? 'KAFKA_UNREACHABLE' : e.code,

@@ -79,3 +79,33 @@ export function errorNameOf(err: unknown): string {
   const e = (err ?? {}) as ClientError;
   return typeof e.code === 'number' ? errorName(e.code) : 'ERR_UNKNOWN';
 }
+
+/** `[thrd:…]: sasl_ssl://127.0.0.1:9092/1: what happened (after 3ms in state …)` */
+const BROKER_LOG = /\]: (?:[a-z_]+:\/\/)?([^\s/]+)\/(\w+): (.*?)(?: \(after \d+ms in state [^)]*\))?$/;
+
+/**
+ * A connection failure that retrying cannot cure, from a librdkafka FAIL log line: the broker refused
+ * our credentials, or its certificate is not signed by a CA we trust. Undefined for anything else
+ * (a broker that is down or restarting is retried as usual). The message names the broker.
+ */
+export function permanentConnectFailure(logMessage: string): SoakbenchError | undefined {
+  const m = BROKER_LOG.exec(logMessage);
+  if (m === null) return undefined;
+  const [, address, id, what] = m as unknown as [string, string, string, string];
+  const broker = id === 'bootstrap' ? `broker ${address}` : `broker ${id} (${address})`;
+  const sasl =
+    /SASL authentication error: (.*)$/.exec(what) ?? /(SASL \S+ mechanism handshake failed: .*)$/.exec(what);
+  if (sasl !== null) {
+    return new SoakbenchError(
+      'KAFKA_AUTH',
+      `authentication failed at ${broker}: ${sasl[1]} (check sasl.mechanism, the user name and the password)`,
+    );
+  }
+  if (/certificate verify failed/.test(what)) {
+    return new SoakbenchError(
+      'KAFKA_AUTH',
+      `certificate not trusted: ${broker} presented a certificate that the configured CA (ssl.ca.location / ssl.truststore.location) does not verify`,
+    );
+  }
+  return undefined;
+}

@@ -148,6 +148,25 @@ export class KafkaProducer implements Producer {
     return this.outstanding() === 0;
   }
 
+  partitionLeaders(topic: string, timeoutMs: number): Promise<number[]> {
+    return new Promise((resolve, reject) => {
+      if (!this.connected) {
+        reject(translateError({ message: 'producer is not connected' }, `reading the leaders of ${topic}`));
+        return;
+      }
+      this.client.getMetadata({ topic, timeout: timeoutMs }, (err, metadata) => {
+        if (err) {
+          reject(translateError(err, `reading the leaders of ${topic}`));
+          return;
+        }
+        const partitions = metadata.topics.find((t) => t.name === topic)?.partitions ?? [];
+        const leaders = new Array<number>(partitions.length).fill(-1);
+        for (const p of partitions) if (p.id >= 0 && p.id < leaders.length) leaders[p.id] = p.leader ?? -1;
+        resolve(leaders);
+      });
+    });
+  }
+
   close(timeoutMs = 10_000): Promise<void> {
     this.closing ??= this.doClose(timeoutMs);
     return this.closing;

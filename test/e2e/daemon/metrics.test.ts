@@ -114,7 +114,11 @@ describe('soakbench daemon: GET /metrics', { timeout: 120_000 }, () => {
         const m = await d.scrape();
         return (
           metricValue(m, 'soakbench_end_to_end_latency_seconds_count') > 0 &&
-          (m.get('soakbench_librdkafka_broker_rtt_seconds')?.samples.length ?? 0) > 0
+          (m.get('soakbench_librdkafka_broker_rtt_seconds')?.samples.length ?? 0) > 0 &&
+          (m
+            .get('soakbench_librdkafka_broker_state')
+            ?.samples.some((x) => x.labels.state === 'up' && x.value === 1) ??
+            false)
         );
       },
       20_000,
@@ -150,35 +154,81 @@ describe('soakbench daemon: GET /metrics', { timeout: 120_000 }, () => {
     }
   });
 
-  test('histograms: _bucket with le below 1 ms, cumulative, +Inf equal to _count, _sum', () => {
+  test('histograms: _bucket with le below 1 ms, cumulative, +Inf equal to _count, _sum (per broker where labelled)', () => {
     for (const [name, type] of REQUIRED) {
       if (type !== 'histogram') continue;
       const f = families.get(name)!;
-      const buckets = f.samples.filter((s) => s.name === `${name}_bucket`);
-      const bounds = buckets.map((s) => (s.labels.le === '+Inf' ? Infinity : Number(s.labels.le)));
-      assert.ok(bounds.length >= 10, `${name}: ${bounds.length} buckets`);
-      assert.ok(
-        bounds.some((b) => b < 0.001),
-        `${name}: no bucket below 1 ms: ${bounds}`,
-      );
-      assert.ok(bounds.filter((b) => b < 0.001).length >= 2, `${name}: one bucket below 1 ms is too coarse`);
-      assert.equal(bounds.at(-1), Infinity, `${name}: the last bucket is not +Inf`);
-      for (let i = 1; i < buckets.length; i++) {
-        assert.ok(bounds[i]! > bounds[i - 1]!, `${name}: bounds not ascending`);
-        assert.ok(buckets[i]!.value >= buckets[i - 1]!.value, `${name}: bucket counts not cumulative`);
+      // One histogram per label set other than le (publish latency and response time: per broker).
+      const key = (labels: Record<string, string>) =>
+        JSON.stringify(Object.entries(labels).filter(([k]) => k !== 'le'));
+      const sets = new Map<string, typeof f.samples>();
+      for (const sample of f.samples)
+        sets.set(key(sample.labels), [...(sets.get(key(sample.labels)) ?? []), sample]);
+      let total = 0;
+      for (const [set, samples] of sets) {
+        const what = `${name}${set}`;
+        const buckets = samples.filter((s) => s.name === `${name}_bucket`);
+        const bounds = buckets.map((s) => (s.labels.le === '+Inf' ? Infinity : Number(s.labels.le)));
+        assert.ok(bounds.length >= 10, `${what}: ${bounds.length} buckets`);
+        assert.ok(bounds.filter((b) => b < 0.001).length >= 2, `${what}: fewer than two buckets below 1 ms`);
+        assert.equal(bounds.at(-1), Infinity, `${what}: the last bucket is not +Inf`);
+        for (let i = 1; i < buckets.length; i++) {
+          assert.ok(bounds[i]! > bounds[i - 1]!, `${what}: bounds not ascending`);
+          assert.ok(buckets[i]!.value >= buckets[i - 1]!.value, `${what}: bucket counts not cumulative`);
+        }
+        const count = samples.find((s) => s.name === `${name}_count`);
+        const sum = samples.find((s) => s.name === `${name}_sum`);
+        assert.ok(count && sum, `${what}: _count or _sum missing`);
+        assert.equal(buckets.at(-1)!.value, count.value, `${what}: +Inf bucket != _count`);
+        assert.ok(sum.value >= 0 && Number.isFinite(sum.value), `${what}: _sum ${sum.value}`);
+        total += count.value;
       }
-      const count = f.samples.find((s) => s.name === `${name}_count`);
-      const sum = f.samples.find((s) => s.name === `${name}_sum`);
-      assert.ok(count && sum, `${name}: _count or _sum missing`);
-      assert.equal(buckets.at(-1)!.value, count.value, `${name}: +Inf bucket != _count`);
-      assert.ok(count.value > 0, `${name}: no samples recorded after a few seconds at 1,000 msg/s`);
-      assert.ok(sum.value > 0 && Number.isFinite(sum.value), `${name}: _sum ${sum.value}`);
+      assert.ok(total > 0, `${name}: no samples recorded after a few seconds at 1,000 msg/s`);
+    }
+  });
+
+  test('by broker: publish latency and response time per partition leader, all acks under a real broker id', () => {
+    const brokers = new Set(
+      families.get('soakbench_librdkafka_broker_state')!.samples.map((s) => s.labels.broker ?? ''),
+    );
+    assert.ok(brokers.size >= 1, 'librdkafka statistics name the brokers');
+    for (const name of ['soakbench_publish_latency_seconds', 'soakbench_publish_response_time_seconds']) {
+      const counts = families
+        .get(name)!
+        .samples.filter((s) => s.name === `${name}_count`)
+        .map((s) => [s.labels.broker!, s.value] as const);
+      const labelled = new Set(counts.map(([b]) => b));
+      assert.ok(labelled.has('unknown'), `${name}: the unknown series is always there`);
+      // Series for the leaders of the topic's partitions (2 partitions: not every broker of 3 leads one).
+      for (const b of labelled)
+        assert.ok(b === 'unknown' || brokers.has(b), `${name}: broker ${b} is not one of ${[...brokers]}`);
+      const acked = counts.filter(([b]) => b !== 'unknown').reduce((sum, [, n]) => sum + n, 0);
+      // The leaders are read before the first send: only a leader change could leave a message unknown.
+      assert.ok(acked > 0, `${name}: ${JSON.stringify(counts)}`);
+      assert.equal(counts.find(([b]) => b === 'unknown')?.[1], 0, `${name}: ${JSON.stringify(counts)}`);
+    }
+    for (const b of brokers) {
+      const states = families
+        .get('soakbench_librdkafka_broker_state')!
+        .samples.filter((s) => s.labels.broker === b && s.value === 1)
+        .map((s) => s.labels.state);
+      assert.equal(states.length, 1, `broker ${b}: one state at 1`);
+      assert.notEqual(states[0], 'down', `broker ${b} is down`);
+      for (const queue of ['outbuf', 'waitresp']) {
+        const n = metricValue(families, 'soakbench_librdkafka_broker_requests_waiting', {
+          broker: b!,
+          queue,
+        });
+        assert.ok(n >= 0 && Number.isInteger(n), `requests waiting ${b} ${queue}: ${n}`);
+      }
     }
   });
 
   test('send_errors_total: series pre-zeroed by reason before any error', () => {
     const samples = families.get('soakbench_send_errors_total')!.samples;
-    const reasons = new Map(samples.map((s) => [s.labels.reason, s.value]));
+    const reasons = new Map(
+      samples.filter((s) => s.labels.broker === 'unknown').map((s) => [s.labels.reason, s.value]),
+    );
     for (const reason of [
       'ERR__MSG_TIMED_OUT',
       'ERR__QUEUE_FULL',
@@ -188,9 +238,17 @@ describe('soakbench daemon: GET /metrics', { timeout: 120_000 }, () => {
       assert.equal(reasons.get(reason), 0, `${reason}: ${reasons.get(reason)}`);
     }
     assert.ok(
-      samples.every((s) => Object.keys(s.labels).join() === 'reason'),
-      'only the reason label',
+      samples.every((s) => Object.keys(s.labels).sort().join() === 'broker,reason'),
+      'the reason and broker labels',
     );
+    const brokers = new Set(samples.map((s) => s.labels.broker));
+    for (const b of brokers) {
+      assert.equal(
+        samples.filter((s) => s.labels.broker === b).length,
+        reasons.size,
+        `broker ${b}: every reason`,
+      );
+    }
   });
 
   test('labelled gauges: one controller state at 1, info 1 with what runs, backlog per subscription', async () => {

@@ -11,6 +11,7 @@ import {
   LATENCY_BUCKETS_US,
   type MetricsSource,
 } from '../../../src/metrics/daemon-metrics.js';
+import { BrokerLatency } from '../../../src/stats/broker-latency.js';
 import { BucketCounter } from '../../../src/stats/bucket-counter.js';
 import { createHistogram } from '../../../src/stats/histogram-factory.js';
 import { type MetricFamilies, metricValue, parseMetrics, REPO_ROOT } from '../../helpers/daemon.js';
@@ -43,6 +44,9 @@ function fakeSource() {
         rttP99Seconds: 0.002,
         throttleAvgSeconds: 0,
         throttleMaxSeconds: 0,
+        outbufRequests: 2,
+        waitrespRequests: 1,
+        state: 'up' as const,
       },
     ],
   };
@@ -163,6 +167,54 @@ describe('createDaemonRegistry', () => {
     assert.deepEqual(les, [...LATENCY_BUCKETS_US.map((us) => String(us / 1e6)), '+Inf']);
     // Untouched histograms are there with zeros.
     assert.equal(metricValue(families, 'soakbench_end_to_end_latency_seconds_count'), 0);
+  });
+
+  test('by broker: latency histograms and errors per partition leader, "unknown" included; client gauges per broker', async () => {
+    const { source } = fakeSource();
+    const brokers = new BrokerLatency(LATENCY_BUCKETS_US);
+    const b1 = brokers.slotOf(1);
+    const b3 = brokers.slotOf(3);
+    assert.equal(brokers.slotOf(1), b1, 'a broker keeps its slot');
+    for (let i = 0; i < 4; i++) brokers.recordAck(b1, 1_000, 1_500);
+    brokers.recordAck(b3, 200_000, 300_000);
+    brokers.recordError(b3, 'ERR__MSG_TIMED_OUT');
+    brokers.drain();
+    const { families } = await scrape({ ...source, brokers: () => brokers.view() });
+    const count = (broker: string) =>
+      metricValue(families, 'soakbench_publish_response_time_seconds_count', { broker });
+    assert.deepEqual([count('unknown'), count('1'), count('3')], [0, 4, 1]);
+    assert.equal(
+      metricValue(families, 'soakbench_publish_latency_seconds_bucket', { broker: '3', le: '0.1' }),
+      0,
+    );
+    assert.equal(
+      metricValue(families, 'soakbench_publish_latency_seconds_bucket', { broker: '3', le: '0.25' }),
+      1,
+    );
+    const err = (broker: string, reason: string) =>
+      metricValue(families, 'soakbench_send_errors_total', { broker, reason });
+    assert.equal(err('3', 'ERR__MSG_TIMED_OUT'), 1);
+    assert.equal(err('1', 'ERR__MSG_TIMED_OUT'), 0, 'pre-zeroed for every broker');
+    assert.equal(err('unknown', 'ERR__QUEUE_FULL'), 0);
+    const sends = families.get('soakbench_send_errors_total')!.samples;
+    assert.equal(sends.length, KNOWN_SEND_ERRORS.length * 3, 'reasons × (2 brokers + unknown)');
+    assert.equal(
+      metricValue(families, 'soakbench_librdkafka_broker_requests_waiting', { broker: '1', queue: 'outbuf' }),
+      2,
+    );
+    assert.equal(
+      metricValue(families, 'soakbench_librdkafka_broker_requests_waiting', {
+        broker: '1',
+        queue: 'waitresp',
+      }),
+      1,
+    );
+    assert.equal(metricValue(families, 'soakbench_librdkafka_broker_state', { broker: '1', state: 'up' }), 1);
+    assert.equal(
+      metricValue(families, 'soakbench_librdkafka_broker_state', { broker: '1', state: 'down' }),
+      0,
+    );
+    brokers.destroy();
   });
 
   test('controller state one-hot over every state; decisions by kind and reason, pre-zeroed plus any new pair', async () => {

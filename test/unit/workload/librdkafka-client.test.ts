@@ -2,10 +2,11 @@
 // name soakbench may hand it exists and that translated driver files are accepted. Creating a
 // Producer or KafkaConsumer only builds its configuration: nothing connects.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Kafka from '@confluentinc/kafka-javascript';
+import { parse as parseYaml } from 'yaml';
 import { type DriverFile, loadDriverFile, parseDriverFile } from '../../../src/workload/driver-file.js';
 import { JAVA_CLIENT_KEYS } from '../../../src/workload/java-client-keys.js';
 import {
@@ -165,7 +166,14 @@ describe('the real librdkafka client accepts what soakbench produces', () => {
 
   test(`producer, consumer and admin configurations of all ${files.length} OMB and soakbench driver files are accepted`, () => {
     assert.ok(files.length >= 16);
-    for (const file of files) assertAccepted(loadDriverFile(file));
+    for (const file of files) {
+      // A ${file:…} reference names a secret that exists only on a set-up machine (the shipped
+      // kafka-local-sasl-ssl.yaml reads .kafka/secrets/, made by `make kafka-up KAFKA_SECURITY=sasl_ssl`).
+      const text = readFileSync(file, 'utf8');
+      if (text.includes('${file:')) {
+        assertAccepted(parseDriverFile(parseYaml(text.replace(/\$\{file:[^}]*\}/g, 'placeholder')), file));
+      } else assertAccepted(loadDriverFile(file));
+    }
   });
 
   test('a driver using every translatable Java key is accepted (keystore/truststore files and inline PEM)', () => {
