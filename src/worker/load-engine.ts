@@ -329,13 +329,8 @@ export class LoadEngine {
   }
 
   /** Consumers stay in their groups and fetch nothing until resumed (src/worker/backlog-phase.ts). */
-  async pauseConsumers(): Promise<void> {
-    await this.pool?.pause();
-  }
-
-  async resumeConsumers(): Promise<void> {
-    await this.pool?.resume();
-  }
+  pauseConsumers = async (): Promise<void> => this.pool?.pause();
+  resumeConsumers = async (): Promise<void> => this.pool?.resume();
 
   /** Messages and payload bytes consumed by this engine's consumers since they started (all subscriptions). */
   consumedTotals(): { messages: number; bytes: number } {
