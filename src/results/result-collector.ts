@@ -2,7 +2,7 @@ import type { CumulativeLatencySummary } from '../stats/latency-recorder.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
 import type { CumulativeStats, PeriodStats } from '../stats/stats.js';
 import { javaDoubleToString } from './java-format.js';
-import type { ResultMeta, TestResult } from './test-result.js';
+import type { BacklogResult, ResultMeta, TestResult } from './test-result.js';
 
 /** OMB's `microsToMillis`: latencies are recorded in µs and reported in ms. */
 const msOf = (us: number): number => us / 1000;
@@ -96,6 +96,11 @@ export class ResultCollector {
   setRateFound(rate: number, p99TargetMs: number): void {
     this.r.maxSustainableRate = rate;
     this.r.maxSustainableRateP99TargetMs = p99TargetMs;
+  }
+
+  /** Backlog mode: the build and drain figures (src/worker/backlog-phase.ts); none if the phase failed. */
+  setBacklog(figures: BacklogResult | undefined): void {
+    if (figures) this.r.consumerBacklog = figures;
   }
 
   /** A copy of the result as it stands, ready for JSON. */

@@ -127,6 +127,11 @@ export interface TestResult {
   /** producerRate 0 only: the highest rate (msg/s) the adaptive controller found sustainable, and its p99 target. */
   maxSustainableRate?: number;
   maxSustainableRateP99TargetMs?: number;
+  /**
+   * consumerBacklogSizeGB > 0 only (OMB's backlog mode; OMB only logs these): build and drain times,
+   * backlog at resume, catch-up read rate while draining (docs/workloads.md "Backlog mode").
+   */
+  consumerBacklog?: BacklogResult;
 }
 
 /** The workload and driver facts a result starts with (OMB copies them from the workload file). */
@@ -143,4 +148,27 @@ export interface ResultMeta {
   /** The workload's `consumerPerSubscription` (OMB's naming). */
   consumersPerTopic: number;
   soakbenchVersion: string;
+}
+
+/** The figures of one backlog build and drain (src/worker/backlog-phase.ts). Rates per second of the drain; MB are MiB, as OMB's console. */
+export interface BacklogResult {
+  sizeBytes: number;
+  drainRatio: number;
+  /** The backlog the drain ends at (messages): max(1,000, (1 − drainRatio) × sizeBytes / messageSize). */
+  drainedBelowMessages: number;
+  /** From pausing the consumers to the backlog reaching `sizeBytes`. */
+  buildSeconds: number;
+  /** From resuming the consumers to the backlog at or below `drainedBelowMessages`. */
+  drainSeconds: number;
+  /** Backlog when the consumers were resumed. */
+  peakBacklogMessages: number;
+  peakBacklogBytes: number;
+  /** Consumed while draining, and the catch-up read rate: consumed / drainSeconds. */
+  drainedMessages: number;
+  drainedBytes: number;
+  catchUpMsgPerSec: number;
+  catchUpBytesPerSec: number;
+  catchUpMBPerSec: number;
+  /** False when the phase was stopped before the drain ended (figures then cover what happened). */
+  completed: boolean;
 }
