@@ -40,8 +40,11 @@ export interface QuotaPhase {
   /** Seconds until the first of 10 clean intervals in a row. */
   sloRecoveryS: number;
   peakOverQ: number;
-  /** Seconds until the rate is first ≥ 2 × the previous phase's rate (mean of its last 10 s); ∞ if never. */
-  t2xOldS: number;
+  /**
+   * A rise of the quota: seconds until the rate is first ≥ 2 × the previous phase's rate (mean of its last 10 s);
+   * ∞ if never. Undefined for the first phase and a fall.
+   */
+  t2xOldS: number | undefined;
   /** Seconds until the rate is first ≥ 0.9·Q (t90S without the upper bound). */
   t90NewS: number;
   minRate: number;
@@ -91,7 +94,8 @@ export function quotaPhases(rows: QuotaRow[], schedule = QUOTA_SCHEDULE): QuotaP
     const t90New = ph.findIndex((r) => r.rate >= 0.9 * q);
     const oldRows = rows.slice(Math.max(0, from - 10), from);
     const old = oldRows.reduce((a, r) => a + r.rate, 0) / Math.max(1, oldRows.length);
-    const t2x = from === 0 ? -1 : ph.findIndex((r) => r.rate >= 2 * old);
+    const rise = p > 0 && q > phases[p - 1]!.quota;
+    const t2x = ph.findIndex((r) => r.rate >= 2 * old);
     phases.push({
       fromS: from,
       quota: q,
@@ -101,7 +105,7 @@ export function quotaPhases(rows: QuotaRow[], schedule = QUOTA_SCHEDULE): QuotaP
       badSteady: steady.filter((r) => r.bad).length,
       sloRecoveryS: recovery,
       peakOverQ: Math.max(...ph.map((r) => r.rate)) / q,
-      t2xOldS: t2x < 0 ? Number.POSITIVE_INFINITY : t2x,
+      t2xOldS: !rise ? undefined : t2x < 0 ? Number.POSITIVE_INFINITY : t2x,
       t90NewS: t90New < 0 ? Number.POSITIVE_INFINITY : t90New,
       minRate: Math.min(...ph.map((r) => r.rate)),
       intervals: ph.length,

@@ -66,7 +66,7 @@ describe('AdaptiveController under a simulated Kafka client quota', () => {
       if (before === undefined) continue;
       const at = `phase at ${p.fromS} s (Q ${before} → ${p.quota})`;
       if (p.quota > before) {
-        const t2x = med(i, (x) => x.t2xOldS);
+        const t2x = med(i, (x) => x.t2xOldS!);
         const t90 = med(i, (x) => x.t90NewS);
         assert.ok(t2x <= 30, `${at}: 2 × the old rate after ${t2x} s (≤ 30)`);
         assert.ok(t90 <= 60, `${at}: 0.9 × the new quota after ${t90} s (≤ 60)`);
