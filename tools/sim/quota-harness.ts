@@ -42,7 +42,7 @@ export interface QuotaPhase {
   peakOverQ: number;
   /**
    * A rise of the quota: seconds until the rate is first ≥ 2 × the previous phase's rate (mean of its last 10 s);
-   * ∞ if never. Undefined for the first phase and a fall.
+   * ∞ if never. Undefined for the first phase, a fall, and a previous rate of 0.
    */
   t2xOldS: number | undefined;
   /** Seconds until the rate is first ≥ 0.9·Q (t90S without the upper bound). */
@@ -105,7 +105,7 @@ export function quotaPhases(rows: QuotaRow[], schedule = QUOTA_SCHEDULE): QuotaP
       badSteady: steady.filter((r) => r.bad).length,
       sloRecoveryS: recovery,
       peakOverQ: Math.max(...ph.map((r) => r.rate)) / q,
-      t2xOldS: !rise ? undefined : t2x < 0 ? Number.POSITIVE_INFINITY : t2x,
+      t2xOldS: !rise || !(old > 0) ? undefined : t2x < 0 ? Number.POSITIVE_INFINITY : t2x,
       t90NewS: t90New < 0 ? Number.POSITIVE_INFINITY : t90New,
       minRate: Math.min(...ph.map((r) => r.rate)),
       intervals: ph.length,
