@@ -46,7 +46,7 @@ export class ControllerCore {
   lastGoodStartupRate: number | undefined;
   /**
    * The rate start-up began from: taken as sustainable (a quota is assumed at least this), so start-up may send
-   * up to STARTUP_WINDOW_MULTIPLE × it before the quota window has filled (startup-state.ts).
+   * up to settings.startupWindowMultiple × it before the quota window has filled (startup-state.ts).
    */
   startupFromRate = 0;
   /** WARMUP began here (setMode / restart). */

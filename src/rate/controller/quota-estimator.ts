@@ -1,4 +1,10 @@
 /**
+ * A new estimate below this fraction of the highest one, from a throttle of at least a quarter window, replaces
+ * the others: the quota was lowered (a halved quota mutes for about a whole window).
+ */
+const QUOTA_LOWERED = 0.75;
+
+/**
  * Estimates a broker's producer quota, in messages per second, from the throttle time it returns.
  *
  * Kafka enforces a client quota by delaying: for a request that takes the client's rate O (measured over the
@@ -24,12 +30,6 @@
  * steady window. A quota lowered by more than a quarter mutes the client for about a whole window at once: an
  * estimate that low from a throttle that long replaces the older ones.
  */
-/**
- * A new estimate below this fraction of the highest one, from a throttle of at least a quarter window, replaces
- * the others: the quota was lowered (a halved quota mutes for about a whole window).
- */
-const QUOTA_LOWERED = 0.75;
-
 export class QuotaEstimator {
   private readonly acks: number[] = [];
   private readonly durationsMs: number[] = [];
