@@ -110,6 +110,12 @@ function buildProgram(setExit: (code: number) => void): Command {
         `producerRate 0: the highest rate to try (msg/s, ${atMost(MAX_RATE)})`,
       ).argParser(positiveNumberFlag('--max-rate', MAX_RATE, 'msg/s')),
     )
+    .addOption(
+      new Option(
+        '--http-port <port>',
+        'serve /metrics, /status and the live page (GET /) on 127.0.0.1:<port> during the run (0: any free port, logged); steering endpoints answer 409',
+      ).argParser(portFlag('--http-port')),
+    )
     .addOption(logLevelOption('log level of the JSON log lines on stderr', 'warn'))
     .argument('<workload...>', 'OMB workload files (YAML or JSON)')
     .action(async (workloads: string[], opts) => {
@@ -125,6 +131,7 @@ function buildProgram(setExit: (code: number) => void): Command {
         periodSeconds: opts.periodSeconds,
         p99TargetMs: opts.p99TargetMs,
         maxRate: opts.maxRate,
+        httpPort: opts.httpPort,
         signal: stopSignal(),
         print: (line) => {
           progress?.clear();

@@ -15,6 +15,7 @@ import { driverSettings } from '../workload/driver-settings.js';
 import type { Workload } from '../workload/workload.js';
 import { AdaptiveRun } from './adaptive-run.js';
 import { loadRunFiles } from './load-files.js';
+import { RunHttp } from './run-http.js';
 
 /** How long `run` waits for the bootstrap servers' first answer before it gives up (exit 1). */
 const REACHABLE_WITHIN_MS = 5_000;
@@ -46,6 +47,8 @@ export interface RunOptions {
   clock?: Clock;
   /** Turns the controller's loop (default: Node's timers). */
   scheduler?: Scheduler;
+  /** Serve /metrics, /status and the live page on 127.0.0.1:port during the run (src/commands/run-http.ts). */
+  httpPort?: number;
 }
 
 export interface RunOutcome {
@@ -80,17 +83,25 @@ export async function runCommand(options: RunOptions): Promise<RunOutcome> {
     options.bootstrapServers,
   );
   for (const warning of driver.warnings) options.log.warn({ file: options.driverPath }, warning);
-  // Fail within seconds when nobody answers, naming the address (an admin call waits 30 s).
-  await options.driverFactory.create(driverSettings(driver)).checkReachable(REACHABLE_WITHIN_MS);
-  await enableHdrWebAssembly();
-  const outcome: RunOutcome = { results: [] };
-  for (let i = 0; i < workloads.length; i++) {
-    if (options.signal.aborted) break;
-    const workload = workloads[i]!;
-    const fileName = basename(options.workloadPaths[i]!, extname(options.workloadPaths[i]!));
-    outcome.results.push(await runOne(workload, fileName, driver, options));
+  // Bound before Kafka is asked anything: a busy port fails the run at once.
+  const http = options.httpPort === undefined ? undefined : await RunHttp.start(options.httpPort);
+  // Printed with the bound port: --http-port 0 picks a free one.
+  if (http) options.print(`Serving /metrics, /status and the live page on http://127.0.0.1:${http.port}/`);
+  try {
+    // Fail within seconds when nobody answers, naming the address (an admin call waits 30 s).
+    await options.driverFactory.create(driverSettings(driver)).checkReachable(REACHABLE_WITHIN_MS);
+    await enableHdrWebAssembly();
+    const outcome: RunOutcome = { results: [] };
+    for (let i = 0; i < workloads.length; i++) {
+      if (options.signal.aborted) break;
+      const workload = workloads[i]!;
+      const fileName = basename(options.workloadPaths[i]!, extname(options.workloadPaths[i]!));
+      outcome.results.push(await runOne(workload, fileName, driver, options, http));
+    }
+    return outcome;
+  } finally {
+    await http?.close();
   }
-  return outcome;
 }
 
 async function runOne(
@@ -98,6 +109,7 @@ async function runOne(
   fileName: string,
   driverFile: DriverFile,
   options: RunOptions,
+  http: RunHttp | undefined,
 ): Promise<RunOutcome['results'][number]> {
   const clock = options.clock ?? systemClock;
   const { print, signal, log } = options;
@@ -127,6 +139,12 @@ async function runOne(
     rate: adaptive ? adaptive.controller.rate : workload.producerRate,
   });
   const collector = graph.newCollector(workload);
+  http?.attach({
+    graph,
+    session,
+    driverName: driverFile.name,
+    ...(adaptive && { controller: adaptive.controller }),
+  });
   let partial = false;
   let testEndNs: number | undefined;
   let measured: CumulativeStats | undefined;
@@ -177,6 +195,7 @@ async function runOne(
     adaptive?.stop();
     // Acknowledged messages still on their way to the consumers are counted before the totals are taken.
     await session.stop({ flushMs: 10_000, drainMs: workload.subscriptionsPerTopic > 0 ? 15_000 : 0 });
+    http?.detach();
   }
   session.settleIntegrity();
   const cumulative = measured ?? stats.cumulativeSnapshot(testEndNs ?? clock.nowNs());
