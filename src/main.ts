@@ -13,6 +13,7 @@ import { isSoakbenchError } from './errors.js';
 import { ShutdownSignals } from './lifecycle/shutdown-signals.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
 import { createProgressLine } from './progress/progress-line.js';
+import { parseSweep, sweepPlan } from './rate/sweep-plan.js';
 import { reportCommand } from './report/report-command.js';
 import { VERSION } from './version.js';
 import { problemsOf } from './workload/file-validation-error.js';
@@ -116,6 +117,23 @@ function buildProgram(setExit: (code: number) => void): Command {
         'serve /metrics, /status and the live page (GET /) on 127.0.0.1:<port> during the run (0: any free port, logged); steering endpoints answer 409',
       ).argParser(portFlag('--http-port')),
     )
+    .addOption(
+      new Option(
+        '--sweep <from:to:steps>',
+        "the capacity curve: hold STEPS rates from FROM to TO msg/s (geometric spacing) instead of the workload's rate and duration, then print each step and the knee (docs/sweep.md)",
+      ).argParser((value: string) => {
+        parseSweep(value); // a bad value fails here, naming --sweep (exit 2)
+        return value;
+      }),
+    )
+    .addOption(
+      new Option(
+        '--sweep-seconds <s>',
+        `--sweep: seconds per step, the first 20 % (at most 5 s) not measured (${atMost(MAX_PERIOD_SECONDS)})`,
+      )
+        .default(30)
+        .argParser(positiveNumberFlag('--sweep-seconds', MAX_PERIOD_SECONDS, 's')),
+    )
     .addOption(logLevelOption('log level of the JSON log lines on stderr', 'warn'))
     .argument('<workload...>', 'OMB workload files (YAML or JSON)')
     .action(async (workloads: string[], opts) => {
@@ -132,6 +150,7 @@ function buildProgram(setExit: (code: number) => void): Command {
         p99TargetMs: opts.p99TargetMs,
         maxRate: opts.maxRate,
         httpPort: opts.httpPort,
+        ...(opts.sweep && { sweep: sweepPlan(opts.sweep, opts.sweepSeconds) }),
         signal: stopSignal(),
         print: (line) => {
           progress?.clear();

@@ -3,6 +3,7 @@ import { type Clock, type Scheduler, systemClock, systemScheduler } from '../clo
 import type { DriverFactory } from '../driver/driver.js';
 import type { Logger } from '../log/logger.js';
 import type { ProgressSink } from '../progress/progress-line.js';
+import type { SweepPlan, SweepResult } from '../rate/sweep-plan.js';
 import { formatAggregatedLine, formatPeriodLine } from '../results/console-lines.js';
 import { writeResultFile } from '../results/result-file.js';
 import type { TestResult } from '../results/test-result.js';
@@ -14,6 +15,7 @@ import type { DriverFile } from '../workload/driver-file.js';
 import { driverSettings } from '../workload/driver-settings.js';
 import type { Workload } from '../workload/workload.js';
 import { AdaptiveRun } from './adaptive-run.js';
+import { formatSweepTable, runSweep } from './capacity-sweep.js';
 import { loadRunFiles } from './load-files.js';
 import { RunHttp } from './run-http.js';
 
@@ -49,6 +51,8 @@ export interface RunOptions {
   scheduler?: Scheduler;
   /** Serve /metrics, /status and the live page on 127.0.0.1:port during the run (src/commands/run-http.ts). */
   httpPort?: number;
+  /** --sweep: the test phase holds these rates in turn instead of the workload's (src/commands/capacity-sweep.ts). */
+  sweep?: SweepPlan;
 }
 
 export interface RunOutcome {
@@ -113,7 +117,8 @@ async function runOne(
 ): Promise<RunOutcome['results'][number]> {
   const clock = options.clock ?? systemClock;
   const { print, signal, log } = options;
-  const adaptiveRate = workload.producerRate === 0;
+  const { sweep } = options;
+  const adaptiveRate = workload.producerRate === 0 && !sweep;
   // The object graph of this workload (docs/architecture.md): the same as the daemon's, from the driver factory.
   const graph = buildSessionGraph({
     driverFactory: options.driverFactory,
@@ -136,7 +141,7 @@ async function runOne(
     integrity,
     newEngine: (w, rate) => graph.newEngine(w, rate),
     workload,
-    rate: adaptive ? adaptive.controller.rate : workload.producerRate,
+    rate: adaptive ? adaptive.controller.rate : (sweep?.rates[0] ?? workload.producerRate),
   });
   const collector = graph.newCollector(workload);
   http?.attach({
@@ -148,6 +153,7 @@ async function runOne(
   let partial = false;
   let testEndNs: number | undefined;
   let measured: CumulativeStats | undefined;
+  let curve: SweepResult | undefined;
   try {
     print(`Running workload ${workload.name} with driver ${driverFile.name}`);
     // Started holding its sends: a Ctrl-C during topic creation or consumer assignment then sends nothing.
@@ -176,14 +182,26 @@ async function runOne(
     }
     if (!signal.aborted) {
       print('----- Starting benchmark traffic -----');
-      const testMs =
-        workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY;
-      options.progress?.phase('test', testMs);
-      await periods(testMs, periodMs, signal, session, closePeriod, clock, (p) => {
-        options.progress?.period(p);
-        print(formatPeriodLine(p));
-        collector.addPeriod(p);
-      });
+      if (sweep) {
+        curve = await runSweep(sweep, {
+          session,
+          stats,
+          clock,
+          signal,
+          print,
+          ...(options.progress && { progress: options.progress }),
+          onPeriod: (p) => collector.addPeriod(p),
+        });
+      } else {
+        const testMs =
+          workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY;
+        options.progress?.phase('test', testMs);
+        await periods(testMs, periodMs, signal, session, closePeriod, clock, (p) => {
+          options.progress?.period(p);
+          print(formatPeriodLine(p));
+          collector.addPeriod(p);
+        });
+      }
     }
     // The measured run ends here: flushing, draining and deleting topics below are not part of it,
     // neither in its length nor in its counts (acks arriving during the flush are not counted as rate).
@@ -208,6 +226,10 @@ async function runOne(
     print(
       `Highest sustainable rate found: ${Math.round(found)} msg/s (p99 response time target ${adaptive.controller.settings.p99TargetMs} ms; final state ${adaptive.controller.state.toLowerCase()})`,
     );
+  }
+  if (curve) {
+    collector.setSweep(curve);
+    for (const line of formatSweepTable(curve)) print(line);
   }
   collector.setIntegrity({
     lost: integrity.lost,

@@ -1,3 +1,4 @@
+import type { SweepResult } from '../rate/sweep-plan.js';
 import type { CumulativeLatencySummary } from '../stats/latency-recorder.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
 import type { CumulativeStats, PeriodStats } from '../stats/stats.js';
@@ -96,6 +97,10 @@ export class ResultCollector {
   setRateFound(rate: number, p99TargetMs: number): void {
     this.r.maxSustainableRate = rate;
     this.r.maxSustainableRateP99TargetMs = p99TargetMs;
+  }
+
+  setSweep(sweep: SweepResult): void {
+    this.r.sweep = sweep;
   }
 
   /** A copy of the result as it stands, ready for JSON. */
