@@ -121,10 +121,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       new Option(
         '--sweep <from:to:steps>',
         "the capacity curve: hold STEPS rates from FROM to TO msg/s (geometric spacing) instead of the workload's rate and duration, then print each step and the knee (docs/sweep.md)",
-      ).argParser((value: string) => {
-        parseSweep(value); // a bad value fails here, naming --sweep (exit 2)
-        return value;
-      }),
+      ).argParser((value: string) => parseSweep(value, MAX_RATE)),
     )
     .addOption(
       new Option(

@@ -3,7 +3,6 @@
  * which step is the knee. Pure functions; the loop that holds the rates is src/commands/capacity-sweep.ts.
  */
 import { describeValue, SoakbenchError } from '../errors.js';
-import { MAX_RATE } from '../workload/limits.js';
 
 /** At most this many steps: a sweep is a curve, not a soak. */
 export const MAX_SWEEP_STEPS = 50;
@@ -63,15 +62,22 @@ function badSweep(flag: string, expected: string, found: string): SoakbenchError
   );
 }
 
-/** Parses `FROM:TO:STEPS` (--sweep): 0 < FROM < TO ≤ MAX_RATE, 2 ≤ STEPS ≤ MAX_SWEEP_STEPS. */
-export function parseSweep(value: string): { from: number; to: number; steps: number } {
-  const expected = `FROM:TO:STEPS, rates 0 < FROM < TO ≤ ${MAX_RATE} msg/s and 2 to ${MAX_SWEEP_STEPS} steps (e.g. 1000:20000:8)`;
+/** `--sweep FROM:TO:STEPS`, parsed. */
+export interface SweepSpec {
+  from: number;
+  to: number;
+  steps: number;
+}
+
+/** Parses `FROM:TO:STEPS` (--sweep): 0 < FROM < TO ≤ maxRate (src/workload/limits.ts), 2 ≤ STEPS ≤ MAX_SWEEP_STEPS. */
+export function parseSweep(value: string, maxRate: number): SweepSpec {
+  const expected = `FROM:TO:STEPS, rates 0 < FROM < TO ≤ ${maxRate} msg/s and 2 to ${MAX_SWEEP_STEPS} steps (e.g. 1000:20000:8)`;
   const m = /^\s*(\d+(?:\.\d+)?):(\d+(?:\.\d+)?):(\d+)\s*$/.exec(value);
   if (!m) throw badSweep('--sweep', expected, value);
   const from = Number(m[1]);
   const to = Number(m[2]);
   const steps = Number(m[3]);
-  if (!(from > 0 && to > from && to <= MAX_RATE && steps >= 2 && steps <= MAX_SWEEP_STEPS)) {
+  if (!(from > 0 && to > from && to <= maxRate && steps >= 2 && steps <= MAX_SWEEP_STEPS)) {
     throw badSweep('--sweep', expected, value);
   }
   return { from, to, steps };
@@ -88,8 +94,7 @@ export function sweepRates(from: number, to: number, steps: number): number[] {
 }
 
 /** The plan: `stepSeconds` per rate, the first 20 % of each (at most 5 s) to settle. */
-export function sweepPlan(spec: string, stepSeconds: number): SweepPlan {
-  const { from, to, steps } = parseSweep(spec);
+export function sweepPlan({ from, to, steps }: SweepSpec, stepSeconds: number): SweepPlan {
   return {
     rates: sweepRates(from, to, steps),
     stepSeconds,

@@ -30,8 +30,8 @@ describe('sweep plan', () => {
   });
 
   test('the settle time is 20 % of a step, at most 5 s', () => {
-    assert.equal(sweepPlan('1:2:2', 10).settleSeconds, 2);
-    assert.equal(sweepPlan('1:2:2', 60).settleSeconds, 5);
+    assert.equal(sweepPlan({ from: 1, to: 2, steps: 2 }, 10).settleSeconds, 2);
+    assert.equal(sweepPlan({ from: 1, to: 2, steps: 2 }, 60).settleSeconds, 5);
   });
 
   test('bad specs name --sweep, with what was expected and found', () => {
@@ -47,17 +47,17 @@ describe('sweep plan', () => {
       '-1:2:3',
     ]) {
       assert.throws(
-        () => parseSweep(bad),
+        () => parseSweep(bad, 10_000_000),
         (e: Error & { field?: string }) =>
           e.field === '--sweep' && /expected FROM:TO:STEPS/.test(e.message) && e.message.includes(`"${bad}"`),
         bad,
       );
     }
-    assert.deepEqual(parseSweep('1000:20000:8'), { from: 1000, to: 20000, steps: 8 });
+    assert.deepEqual(parseSweep('1000:20000:8', 10_000_000), { from: 1000, to: 20000, steps: 8 });
   });
 
   test('the knee is the last step before the first that misses its rate', () => {
-    const plan = sweepPlan('100:800:4', 10);
+    const plan = sweepPlan({ from: 100, to: 800, steps: 4 }, 10);
     const k = findKnee(plan, [step(100, 100, 2), step(200, 199, 3), step(400, 350, 4), step(800, 790, 4)]);
     assert.equal(k.kneeIndex, 1, 'the 400 step achieved 87.5 %; the lucky 800 step after it does not count');
     assert.equal(k.kneeRate, 200);
@@ -65,7 +65,7 @@ describe('sweep plan', () => {
   });
 
   test('the knee is the last step before the p99 exceeds 2 × the lowest step', () => {
-    const plan = sweepPlan('100:800:4', 10);
+    const plan = sweepPlan({ from: 100, to: 800, steps: 4 }, 10);
     const k = findKnee(plan, [
       step(100, 100, 20),
       step(200, 200, 39),
@@ -77,7 +77,7 @@ describe('sweep plan', () => {
   });
 
   test('errors above 0.1 % of sends fail a step; no knee when the lowest step fails', () => {
-    const plan = sweepPlan('100:200:2', 10);
+    const plan = sweepPlan({ from: 100, to: 200, steps: 2 }, 10);
     assert.equal(findKnee(plan, [step(100, 100, 2), step(200, 200, 2, 5)]).kneeRate, 100);
     const none = findKnee(plan, [step(100, 50, 2), step(200, 200, 2)]);
     assert.equal(none.kneeIndex, null);
