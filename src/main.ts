@@ -114,7 +114,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(
       new Option(
         '--http-port <port>',
-        'serve /metrics, /status and the live page (GET /) on 127.0.0.1:<port> during the run (0: any free port, logged); steering endpoints answer 409',
+        'serve /metrics, /status and the live page (GET /) on 127.0.0.1:<port> during the run (0: any free port, printed); steering endpoints answer 409',
       ).argParser(portFlag('--http-port')),
     )
     .addOption(
