@@ -9,7 +9,7 @@ import { choiceFlag, portFlag, positiveNumberFlag } from './commands/cli-flags.j
 import { prepareDaemon, prepareRuntime } from './commands/daemon-command.js';
 import { runCommand } from './commands/run-command.js';
 import { driverFactoryByName, pendingDriverRequests } from './driver/driver-factories.js';
-import { isSoakbenchError } from './errors.js';
+import { isSoakbenchError, SoakbenchError } from './errors.js';
 import { ShutdownSignals } from './lifecycle/shutdown-signals.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
 import { createProgressLine } from './progress/progress-line.js';
@@ -126,14 +126,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(
       new Option(
         '--sweep-seconds <s>',
-        `--sweep: seconds per step, the first 20 % (at most 5 s) not measured (${atMost(MAX_PERIOD_SECONDS)})`,
-      )
-        .default(30)
-        .argParser(positiveNumberFlag('--sweep-seconds', MAX_PERIOD_SECONDS, 's')),
+        `with --sweep: seconds per step, the first 20 % (at most 5 s) not measured (${atMost(MAX_PERIOD_SECONDS)}; default: 30)`,
+      ).argParser(positiveNumberFlag('--sweep-seconds', MAX_PERIOD_SECONDS, 's')),
     )
     .addOption(logLevelOption('log level of the JSON log lines on stderr', 'warn'))
     .argument('<workload...>', 'OMB workload files (YAML or JSON)')
     .action(async (workloads: string[], opts) => {
+      if (opts.sweepSeconds !== undefined && !opts.sweep) {
+        throw new SoakbenchError('INVALID_ARGUMENT', '--sweep-seconds: only with --sweep FROM:TO:STEPS', {
+          field: '--sweep-seconds',
+        });
+      }
       const log = createLogger({ level: opts.logLevel });
       const progress = createProgressLine(process.stdout);
       const outcome = await runCommand({
@@ -147,7 +150,7 @@ function buildProgram(setExit: (code: number) => void): Command {
         p99TargetMs: opts.p99TargetMs,
         maxRate: opts.maxRate,
         httpPort: opts.httpPort,
-        ...(opts.sweep && { sweep: sweepPlan(opts.sweep, opts.sweepSeconds) }),
+        ...(opts.sweep && { sweep: sweepPlan(opts.sweep, opts.sweepSeconds ?? 30) }),
         signal: stopSignal(),
         print: (line) => {
           progress?.clear();

@@ -84,5 +84,11 @@ describe('soakbench run --sweep', () => {
       assert.match(run.stderr, /--sweep: expected FROM:TO:STEPS/, bad);
       assert.doesNotMatch(run.stderr, /at .*\.js:\d+/, 'no stack trace');
     }
+    const alone = await runCli(
+      [...runArgs({ outputDir: join(dir, 'bad'), workloads: [workload] }), '--sweep-seconds', '5'],
+      20_000,
+    );
+    assert.equal(alone.code, 2, describeOutput(alone.stdout, alone.stderr));
+    assert.match(alone.stderr, /--sweep-seconds: only with --sweep/);
   });
 });
