@@ -9,10 +9,11 @@ import { choiceFlag, portFlag, positiveNumberFlag } from './commands/cli-flags.j
 import { prepareDaemon, prepareRuntime } from './commands/daemon-command.js';
 import { runCommand } from './commands/run-command.js';
 import { driverFactoryByName, pendingDriverRequests } from './driver/driver-factories.js';
-import { isSoakbenchError } from './errors.js';
+import { isSoakbenchError, SoakbenchError } from './errors.js';
 import { ShutdownSignals } from './lifecycle/shutdown-signals.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log/logger.js';
 import { createProgressLine } from './progress/progress-line.js';
+import { parseSweep, sweepPlan } from './rate/sweep-plan.js';
 import { reportCommand } from './report/report-command.js';
 import { VERSION } from './version.js';
 import { problemsOf } from './workload/file-validation-error.js';
@@ -110,9 +111,32 @@ function buildProgram(setExit: (code: number) => void): Command {
         `producerRate 0: the highest rate to try (msg/s, ${atMost(MAX_RATE)})`,
       ).argParser(positiveNumberFlag('--max-rate', MAX_RATE, 'msg/s')),
     )
+    .addOption(
+      new Option(
+        '--http-port <port>',
+        'serve /metrics, /status and the live page (GET /) on 127.0.0.1:<port> during the run (0: any free port, printed); steering endpoints answer 409',
+      ).argParser(portFlag('--http-port')),
+    )
+    .addOption(
+      new Option(
+        '--sweep <from:to:steps>',
+        "the capacity curve: hold STEPS rates from FROM to TO msg/s (geometric spacing) instead of the workload's rate and duration, then print each step and the knee (docs/sweep.md)",
+      ).argParser((value: string) => parseSweep(value, MAX_RATE)),
+    )
+    .addOption(
+      new Option(
+        '--sweep-seconds <s>',
+        `with --sweep: seconds per step, the first 20 % (at most 5 s) not measured (${atMost(MAX_PERIOD_SECONDS)}; default: 30)`,
+      ).argParser(positiveNumberFlag('--sweep-seconds', MAX_PERIOD_SECONDS, 's')),
+    )
     .addOption(logLevelOption('log level of the JSON log lines on stderr', 'warn'))
     .argument('<workload...>', 'OMB workload files (YAML or JSON)')
     .action(async (workloads: string[], opts) => {
+      if (opts.sweepSeconds !== undefined && !opts.sweep) {
+        throw new SoakbenchError('INVALID_ARGUMENT', '--sweep-seconds: only with --sweep FROM:TO:STEPS', {
+          field: '--sweep-seconds',
+        });
+      }
       const log = createLogger({ level: opts.logLevel });
       const progress = createProgressLine(process.stdout);
       const outcome = await runCommand({
@@ -125,6 +149,8 @@ function buildProgram(setExit: (code: number) => void): Command {
         periodSeconds: opts.periodSeconds,
         p99TargetMs: opts.p99TargetMs,
         maxRate: opts.maxRate,
+        httpPort: opts.httpPort,
+        ...(opts.sweep && { sweep: sweepPlan(opts.sweep, opts.sweepSeconds ?? 30) }),
         signal: stopSignal(),
         print: (line) => {
           progress?.clear();

@@ -3,6 +3,7 @@ import { type Clock, type Scheduler, systemClock, systemScheduler } from '../clo
 import type { DriverFactory } from '../driver/driver.js';
 import type { Logger } from '../log/logger.js';
 import type { ProgressSink } from '../progress/progress-line.js';
+import type { SweepPlan, SweepResult } from '../rate/sweep-plan.js';
 import { formatAggregatedLine, formatPeriodLine } from '../results/console-lines.js';
 import { writeResultFile } from '../results/result-file.js';
 import type { TestResult } from '../results/test-result.js';
@@ -14,8 +15,10 @@ import type { DriverFile } from '../workload/driver-file.js';
 import { driverSettings } from '../workload/driver-settings.js';
 import type { Workload } from '../workload/workload.js';
 import { AdaptiveRun } from './adaptive-run.js';
+import { formatSweepTable, runSweep } from './capacity-sweep.js';
 import { loadRunFiles } from './load-files.js';
 import { startRunBacklog } from './run-backlog.js';
+import { RunHttp } from './run-http.js';
 
 /** How long `run` waits for the bootstrap servers' first answer before it gives up (exit 1). */
 const REACHABLE_WITHIN_MS = 5_000;
@@ -47,6 +50,10 @@ export interface RunOptions {
   clock?: Clock;
   /** Turns the controller's loop (default: Node's timers). */
   scheduler?: Scheduler;
+  /** Serve /metrics, /status and the live page on 127.0.0.1:port during the run (src/commands/run-http.ts). */
+  httpPort?: number;
+  /** --sweep: the test phase holds these rates in turn instead of the workload's (src/commands/capacity-sweep.ts). */
+  sweep?: SweepPlan;
 }
 
 export interface RunOutcome {
@@ -81,17 +88,25 @@ export async function runCommand(options: RunOptions): Promise<RunOutcome> {
     options.bootstrapServers,
   );
   for (const warning of driver.warnings) options.log.warn({ file: options.driverPath }, warning);
-  // Fail within seconds when nobody answers, naming the address (an admin call waits 30 s).
-  await options.driverFactory.create(driverSettings(driver)).checkReachable(REACHABLE_WITHIN_MS);
-  await enableHdrWebAssembly();
-  const outcome: RunOutcome = { results: [] };
-  for (let i = 0; i < workloads.length; i++) {
-    if (options.signal.aborted) break;
-    const workload = workloads[i]!;
-    const fileName = basename(options.workloadPaths[i]!, extname(options.workloadPaths[i]!));
-    outcome.results.push(await runOne(workload, fileName, driver, options));
+  // Bound before Kafka is asked anything: a busy port fails the run at once.
+  const http = options.httpPort === undefined ? undefined : await RunHttp.start(options.httpPort);
+  // Printed with the bound port: --http-port 0 picks a free one.
+  if (http) options.print(`Serving /metrics, /status and the live page on http://127.0.0.1:${http.port}/`);
+  try {
+    // Fail within seconds when nobody answers, naming the address (an admin call waits 30 s).
+    await options.driverFactory.create(driverSettings(driver)).checkReachable(REACHABLE_WITHIN_MS);
+    await enableHdrWebAssembly();
+    const outcome: RunOutcome = { results: [] };
+    for (let i = 0; i < workloads.length; i++) {
+      if (options.signal.aborted) break;
+      const workload = workloads[i]!;
+      const fileName = basename(options.workloadPaths[i]!, extname(options.workloadPaths[i]!));
+      outcome.results.push(await runOne(workload, fileName, driver, options, http));
+    }
+    return outcome;
+  } finally {
+    await http?.close();
   }
-  return outcome;
 }
 
 async function runOne(
@@ -99,10 +114,12 @@ async function runOne(
   fileName: string,
   driverFile: DriverFile,
   options: RunOptions,
+  http: RunHttp | undefined,
 ): Promise<RunOutcome['results'][number]> {
   const clock = options.clock ?? systemClock;
   const { print, signal, log } = options;
-  const adaptiveRate = workload.producerRate === 0;
+  const { sweep } = options;
+  const adaptiveRate = workload.producerRate === 0 && !sweep;
   // The object graph of this workload (docs/architecture.md): the same as the daemon's, from the driver factory.
   const graph = buildSessionGraph({
     driverFactory: options.driverFactory,
@@ -125,12 +142,19 @@ async function runOne(
     integrity,
     newEngine: (w, rate) => graph.newEngine(w, rate),
     workload,
-    rate: adaptive ? adaptive.controller.rate : workload.producerRate,
+    rate: adaptive ? adaptive.controller.rate : (sweep?.rates[0] ?? workload.producerRate),
   });
   const collector = graph.newCollector(workload);
+  http?.attach({
+    graph,
+    session,
+    driverName: driverFile.name,
+    ...(adaptive && { controller: adaptive.controller }),
+  });
   let partial = false;
   let testEndNs: number | undefined;
   let measured: CumulativeStats | undefined;
+  let curve: SweepResult | undefined;
   try {
     print(`Running workload ${workload.name} with driver ${driverFile.name}`);
     // Started holding its sends: a Ctrl-C during topic creation or consumer assignment then sends nothing.
@@ -159,29 +183,47 @@ async function runOne(
     }
     if (!signal.aborted) {
       print('----- Starting benchmark traffic -----');
-      const testMs =
-        workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY;
-      options.progress?.phase('test', testMs);
-      // >>> Backlog mode (OMB): build and drain beside the test phase, which ends testMs after the drain.
-      const backlog =
-        session.engine &&
-        startRunBacklog(session.engine, workload, { clock, signal, print, log, progress: options.progress });
-      await periods(
-        testMs,
-        periodMs,
-        signal,
-        session,
-        closePeriod,
-        clock,
-        (p) => {
-          options.progress?.period(p);
-          print(formatPeriodLine(p));
-          collector.addPeriod(p);
-        },
-        backlog?.endMs,
-      );
-      if (backlog) collector.setBacklog(await backlog.result);
-      // <<< Backlog mode
+      if (sweep) {
+        curve = await runSweep(sweep, {
+          session,
+          stats,
+          clock,
+          signal,
+          print,
+          ...(options.progress && { progress: options.progress }),
+          onPeriod: (p) => collector.addPeriod(p),
+        });
+      } else {
+        const testMs =
+          workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY;
+        options.progress?.phase('test', testMs);
+        // >>> Backlog mode (OMB): build and drain beside the test phase, which ends testMs after the drain.
+        const backlog =
+          session.engine &&
+          startRunBacklog(session.engine, workload, {
+            clock,
+            signal,
+            print,
+            log,
+            progress: options.progress,
+          });
+        await periods(
+          testMs,
+          periodMs,
+          signal,
+          session,
+          closePeriod,
+          clock,
+          (p) => {
+            options.progress?.period(p);
+            print(formatPeriodLine(p));
+            collector.addPeriod(p);
+          },
+          backlog?.endMs,
+        );
+        if (backlog) collector.setBacklog(await backlog.result);
+        // <<< Backlog mode
+      }
     }
     // The measured run ends here: flushing, draining and deleting topics below are not part of it,
     // neither in its length nor in its counts (acks arriving during the flush are not counted as rate).
@@ -193,6 +235,7 @@ async function runOne(
     adaptive?.stop();
     // Acknowledged messages still on their way to the consumers are counted before the totals are taken.
     await session.stop({ flushMs: 10_000, drainMs: workload.subscriptionsPerTopic > 0 ? 15_000 : 0 });
+    http?.detach();
   }
   session.settleIntegrity();
   const cumulative = measured ?? stats.cumulativeSnapshot(testEndNs ?? clock.nowNs());
@@ -205,6 +248,10 @@ async function runOne(
     print(
       `Highest sustainable rate found: ${Math.round(found)} msg/s (p99 response time target ${adaptive.controller.settings.p99TargetMs} ms; final state ${adaptive.controller.state.toLowerCase()})`,
     );
+  }
+  if (curve) {
+    collector.setSweep(curve);
+    for (const line of formatSweepTable(curve)) print(line);
   }
   collector.setIntegrity({
     lost: integrity.lost,

@@ -1,3 +1,4 @@
+import type { SweepResult } from '../rate/sweep-plan.js';
 import type { CumulativeLatencySummary } from '../stats/latency-recorder.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
 import type { CumulativeStats, PeriodStats } from '../stats/stats.js';
@@ -101,6 +102,11 @@ export class ResultCollector {
   /** Backlog mode: the build and drain figures (src/worker/backlog-phase.ts); none if the phase failed. */
   setBacklog(figures: BacklogResult | undefined): void {
     if (figures) this.r.consumerBacklog = figures;
+  }
+
+  /** `run --sweep`: the capacity curve and its knee (docs/sweep.md). */
+  setSweep(sweep: SweepResult): void {
+    this.r.sweep = sweep;
   }
 
   /** A copy of the result as it stands, ready for JSON. */

@@ -1,3 +1,4 @@
+import type { SweepResult } from '../rate/sweep-plan.js';
 /**
  * OMB's result JSON: the fields of benchmark-framework TestResult.java, same names, same order, same units
  * (publish and end-to-end latencies in milliseconds, publish delay in microseconds, rates per second, backlog in
@@ -132,6 +133,8 @@ export interface TestResult {
    * backlog at resume, catch-up read rate while draining (docs/workloads.md "Backlog mode").
    */
   consumerBacklog?: BacklogResult;
+  /** `run --sweep` only: the capacity curve, one entry per held rate, and its knee (docs/sweep.md). */
+  sweep?: SweepResult;
 }
 
 /** The workload and driver facts a result starts with (OMB copies them from the workload file). */

@@ -46,6 +46,12 @@ describe('daemon workload swap (memory driver)', () => {
     // Acks take 50 ms, so the old workload's flush takes a while: long enough to see the order.
     d = await startMemoryDaemon({ label: 'cmp-swap', workload: { producerRate: 300 }, ackDelayMs: 50 });
     await waitFor('ready', async () => (await d.request('GET', '/readyz')).status === 200, 10_000);
+    // Ready comes with producing; the first acknowledgement follows the broker's 50-ms ack delay.
+    await waitFor(
+      'the first acknowledgement',
+      () => Number(((d.daemon.status() as Json).totals as Json).messagesSent) > 0,
+      5_000,
+    );
   });
   after(async () => d?.close());
 
