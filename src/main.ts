@@ -2,7 +2,8 @@
  * Process entry: parses the command line, runs a command, maps errors to exit codes, owns signals.
  * The only module that touches `process` (docs/architecture.md "Seams").
  *
- * Exit codes (docs/architecture.md "Commands and exit codes"): 0 success, 1 runtime failure, 2 bad usage, config or workload.
+ * Exit codes (docs/architecture.md "Commands and exit codes"): 0 success, 1 runtime failure, 2 bad usage, config or workload,
+ * 3 a `run` whose SLO verdict failed (only when nothing else did: 1 and 2 take precedence).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { choiceFlag, portFlag, positiveNumberFlag } from './commands/cli-flags.js';
@@ -22,6 +23,7 @@ import { validateFiles } from './workload/validate-files.js';
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
+const EXIT_SLO_FAILED = 3;
 
 /** Writes a user-facing error: the message, each problem on its own line, no stack trace. */
 function reportError(err: unknown): number {
@@ -110,8 +112,16 @@ function buildProgram(setExit: (code: number) => void): Command {
         `producerRate 0: the highest rate to try (msg/s, ${atMost(MAX_RATE)})`,
       ).argParser(positiveNumberFlag('--max-rate', MAX_RATE, 'msg/s')),
     )
+    .option(
+      '--slo <file>',
+      "SLO thresholds (YAML or JSON, an `slo:` block's content) replacing each workload's `slo:`; a failed verdict exits 3",
+    )
     .addOption(logLevelOption('log level of the JSON log lines on stderr', 'warn'))
     .argument('<workload...>', 'OMB workload files (YAML or JSON)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success; 1 runtime failure or interrupted run; 2 bad flag or file; 3 every workload ran to its end but an SLO verdict failed (1 and 2 take precedence).',
+    )
     .action(async (workloads: string[], opts) => {
       const log = createLogger({ level: opts.logLevel });
       const progress = createProgressLine(process.stdout);
@@ -125,6 +135,7 @@ function buildProgram(setExit: (code: number) => void): Command {
         periodSeconds: opts.periodSeconds,
         p99TargetMs: opts.p99TargetMs,
         maxRate: opts.maxRate,
+        sloPath: opts.slo,
         signal: stopSignal(),
         print: (line) => {
           progress?.clear();
@@ -134,7 +145,13 @@ function buildProgram(setExit: (code: number) => void): Command {
         log,
       });
       log.flush();
-      setExit(outcome.results.some((r) => r.partial) ? EXIT_FAILURE : EXIT_OK);
+      setExit(
+        outcome.results.some((r) => r.partial)
+          ? EXIT_FAILURE
+          : outcome.results.some((r) => r.slo?.pass === false)
+            ? EXIT_SLO_FAILED
+            : EXIT_OK,
+      );
     });
 
   program

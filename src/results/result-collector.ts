@@ -98,6 +98,11 @@ export class ResultCollector {
     this.r.maxSustainableRateP99TargetMs = p99TargetMs;
   }
 
+  /** The SLO verdict of the measured run (src/commands/run-slo.ts). */
+  setSloVerdict(verdict: NonNullable<TestResult['slo']>): void {
+    this.r.slo = verdict;
+  }
+
   /** A copy of the result as it stands, ready for JSON. */
   result(): TestResult {
     return structuredClone(this.r);

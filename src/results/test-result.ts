@@ -127,6 +127,11 @@ export interface TestResult {
   /** producerRate 0 only: the highest rate (msg/s) the adaptive controller found sustainable, and its p99 target. */
   maxSustainableRate?: number;
   maxSustainableRateP99TargetMs?: number;
+  /**
+   * Extension: the SLO verdict (SloVerdict of src/slo/slo-verdict.ts, docs/workloads.md "SLO verdicts"),
+   * when the workload or `--slo` gave thresholds. Typed by shape here: src/slo reads results, not the reverse.
+   */
+  slo?: { readonly pass: boolean; readonly failed: readonly string[]; readonly checks: readonly object[] };
 }
 
 /** The workload and driver facts a result starts with (OMB copies them from the workload file). */
