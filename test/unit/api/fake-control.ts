@@ -23,7 +23,9 @@ export class FakeControl implements DaemonControl {
   /** The calls that would have changed something. */
   mutations(): { method: string; arg?: unknown }[] {
     return this.calls.filter((c) =>
-      ['setRate', 'updateController', 'replaceWorkload', 'pause', 'resume'].includes(c.method),
+      ['setRate', 'resumeProfile', 'updateController', 'replaceWorkload', 'pause', 'resume'].includes(
+        c.method,
+      ),
     );
   }
 
@@ -36,6 +38,10 @@ export class FakeControl implements DaemonControl {
     const previous = this.rate;
     this.rate = rate;
     return { rate, previous, mode: 'fixed' };
+  }
+  resumeProfile(): Record<string, unknown> {
+    this.call('resumeProfile');
+    return { profile: { overridden: false } };
   }
   controller(): Record<string, unknown> {
     this.call('controller');
