@@ -141,7 +141,9 @@ async function runOne(
     integrity,
     newEngine: (w, rate) => graph.newEngine(w, rate),
     workload,
-    rate: adaptive ? adaptive.controller.rate : (profile?.warmupRate(Date.now()) ?? workload.producerRate),
+    rate: adaptive
+      ? adaptive.controller.rate
+      : (profile?.warmupRate(clock.wallMs()) ?? workload.producerRate),
   });
   const collector = graph.newCollector(workload);
   let partial = false;
@@ -175,7 +177,7 @@ async function runOne(
     }
     if (!signal.aborted) {
       print('----- Starting benchmark traffic -----');
-      profile?.start(session, clock, Date.now());
+      profile?.start(session, clock, clock.wallMs());
       const testMs =
         profile?.testMs() ??
         (workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY);

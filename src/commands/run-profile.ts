@@ -35,8 +35,8 @@ export class RunProfile {
 
   /** Length of the test phase (ms): one pass of a finite profile, else testDurationMinutes (Infinity for 0). */
   testMs(): number {
-    const pass = RateProfile.fromSpec(this.workload.rateProfile, Date.now());
-    if (!pass.repeat) return pass.durationSeconds * 1000;
+    const profile = this.profile ?? RateProfile.fromSpec(this.workload.rateProfile, Date.now());
+    if (!profile.repeat) return profile.durationSeconds * 1000;
     const minutes = this.workload.testDurationMinutes;
     return minutes > 0 ? minutes * 60_000 : Number.POSITIVE_INFINITY;
   }
