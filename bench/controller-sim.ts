@@ -141,8 +141,10 @@ const quotaFactory = (cid: string, seed: number): ControllerFactory | undefined 
 const whole = (x: number) => x.toFixed(0);
 const twoPlaces = (x: number) => x.toFixed(2);
 /** Columns of the quota table: header, value of a phase, higher-is-worse, formatter. */
-const quotaColumns: [string, (p: QuotaPhase) => number, boolean, (x: number) => string][] = [
+const quotaColumns: [string, (p: QuotaPhase) => number | undefined, boolean, (x: number) => string][] = [
   ['t90 s (rate in [0.9, 1.05]·Q)', (p) => p.t90S, true, whole],
+  ['2× old rate s (rises)', (p) => p.t2xOldS, true, whole],
+  ['rate ≥ 0.9·Q s', (p) => p.t90NewS, true, whole],
   ['SLO rec. s (10 clean)', (p) => p.sloRecoveryS, true, whole],
   ['steady mean/Q (last 60 s)', (p) => p.steadyMean, false, twoPlaces],
   ['1-s > SLO (phase)', (p) => p.badIntervals / p.intervals, true, pct],
@@ -153,7 +155,7 @@ const quotaColumns: [string, (p: QuotaPhase) => number, boolean, (x: number) => 
 out.push(
   '',
   `### Quota scenario (QuotaBroker: 11 × 1-s rate window, throttle (O − Q)/Q · W, muted connection; Q₀ = ${QUOTA_Q0} msg/s, ` +
-    `Q/2 at 150 s, Q at 300 s, 2Q at 450 s, end 650 s; SLO p99 ≤ ${QUOTA_SLO_MS} ms; from 10 % Q₀). Cells: median / worst over seeds.`,
+    `Q/2 at 150 s, Q at 300 s, 2Q at 450 s, 40Q at 650 s, end 800 s; SLO p99 ≤ ${QUOTA_SLO_MS} ms; from 10 % Q₀). Cells: median / worst over seeds.`,
   '',
   `| controller | phase | ${quotaColumns.map((c) => c[0]).join(' | ')} |`,
   `|---|---|${quotaColumns.map(() => '---').join('|')}|`,

@@ -82,12 +82,20 @@
     ),
   ];
 
-  /** Cumulative bucket counts of one histogram in Prometheus text: [[le, count], ...] by le. */
+  /**
+   * Cumulative bucket counts of one histogram in Prometheus text: [[le, count], ...] by le, summed over
+   * any other label (the daemon splits its publish histograms by broker).
+   */
   function buckets(text, name) {
-    const out = [];
-    const re = new RegExp(`^${name}\\{le="([^"]+)"\\} (\\S+)$`, 'gm');
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push([Number(m[1]), Number(m[2])]);
-    return out.sort((a, b) => a[0] - b[0]);
+    const byLe = new Map();
+    const re = new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm');
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const le = /(?:^|,)le="([^"]+)"/.exec(m[1]);
+      if (le === null) continue;
+      const bound = Number(le[1]);
+      byLe.set(bound, (byLe.get(bound) ?? 0) + Number(m[2]));
+    }
+    return [...byLe].sort((a, b) => a[0] - b[0]);
   }
 
   /** histogram_quantile over the increase between two scrapes; ms, or null without observations. */

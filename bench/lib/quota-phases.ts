@@ -19,6 +19,7 @@ export interface Phase {
 
 export interface PhaseMetrics {
   name: string;
+  direction: Phase['direction'];
   trueRate: number;
   intervals: number;
   /** Seconds from the command's return to the first interval with throttle time > 0 (`start`/`down`). */
@@ -27,6 +28,11 @@ export interface PhaseMetrics {
   throttleEndS: number | undefined;
   /** Seconds from the command's return until the target first reaches 0.9·r* (undefined: never). */
   t90S: number | undefined;
+  /**
+   * `up`: seconds from the command's return until the target first reaches twice the old rate (the mean target
+   * of the 10 s before the command started; issue 15 part 5). Undefined: never, or not an `up` phase.
+   */
+  t2xOldS: number | undefined;
   /**
    * Seconds from the command's return to the start of the first `settleWindowS` stretch with the target in
    * [0.8, 1.05]·r* and no interval over the SLO (undefined: no such stretch in the phase).
@@ -70,6 +76,13 @@ export function phaseMetrics(records: readonly IntervalRecord[], p: Phase, settl
   const firstThrottle = inPhase.find((r) => r.throttleMs > 0);
   const lastThrottle = [...inPhase].reverse().find((r) => r.throttleMs > 0);
   const reached = inPhase.find((r) => r.targetRate >= 0.9 * p.trueRate);
+  const oldTargets = records
+    .filter((r) => r.tS <= p.changeStartS && r.tS > p.changeStartS - 10)
+    .map((r) => r.targetRate);
+  const doubled =
+    p.direction === 'up' && oldTargets.length > 0
+      ? inPhase.find((r) => r.targetRate >= 2 * mean(oldTargets))
+      : undefined;
   const good = (r: IntervalRecord): boolean =>
     !r.violated && r.targetRate >= 0.8 * p.trueRate && r.targetRate <= 1.05 * p.trueRate;
   let settleS: number | undefined;
@@ -87,11 +100,13 @@ export function phaseMetrics(records: readonly IntervalRecord[], p: Phase, settl
   const steadyTargets = steady.map((r) => r.targetRate);
   return {
     name: p.name,
+    direction: p.direction,
     trueRate: p.trueRate,
     intervals: inPhase.length,
     firstThrottleS: p.direction === 'up' || !firstThrottle ? undefined : rel(firstThrottle.tS),
     throttleEndS: p.direction === 'up' && lastThrottle ? rel(lastThrottle.tS) : undefined,
     t90S: reached ? rel(reached.tS) : undefined,
+    t2xOldS: doubled ? rel(doubled.tS) : undefined,
     settleS,
     sloRecoveryS,
     meanAckOverTrue: mean(inPhase.map((r) => r.ackRate)) / p.trueRate,

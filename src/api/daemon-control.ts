@@ -1,5 +1,6 @@
 import type { TestResult } from '../results/test-result.js';
 import type { Workload } from '../workload/workload.js';
+import type { BacklogRequest } from './schemas.js';
 
 export interface ControllerSettingsPatch {
   mode?: 'fixed' | 'adaptive';
@@ -21,6 +22,12 @@ export interface DaemonControl {
   /** Parses and validates a workload body (JSON or YAML); throws INVALID_WORKLOAD. */
   parseWorkload(text: string): Workload;
   replaceWorkload(workload: Workload): Promise<Record<string, unknown>>;
+  /**
+   * Starts OMB's backlog mode on the running workload (POST /backlog): consumers paused until the
+   * backlog reaches the size, then drained; answers at once (202), /status follows it. Throws CONFLICT
+   * when one is under way, the daemon is paused or not running, or the workload has no consumers.
+   */
+  startBacklog(request: BacklogRequest): Record<string, unknown>;
   pause(): Record<string, unknown>;
   resume(): Record<string, unknown>;
   results(): TestResult;

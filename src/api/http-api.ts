@@ -8,7 +8,7 @@ import type { ControllerSettingsPatch, DaemonControl } from './daemon-control.js
 import { toHttpError } from './error-mapper.js';
 import { addLivePageRoutes, LIVE_PAGE_PATHS } from './live-page.js';
 import { openApiDocument } from './openapi.js';
-import { check, checkRate, controllerSchema } from './schemas.js';
+import { check, checkBacklog, checkRate, controllerSchema } from './schemas.js';
 
 export interface HttpApiOptions {
   control: DaemonControl;
@@ -173,6 +173,12 @@ export function createHttpApi(options: HttpApiOptions): express.Express {
       return control.replaceWorkload(control.parseWorkload(textBody));
     }),
   );
+  app.post(
+    '/backlog',
+    ...mutating(smallTypes, (req, res) => {
+      res.status(202).json(control.startBacklog(checkBacklog(bodyValue(req.body, noBytes(req)))));
+    }),
+  );
   app.post('/pause', ...mutating(smallTypes, () => control.pause()));
   app.post('/resume', ...mutating(smallTypes, () => control.resume()));
   app.get(
@@ -195,6 +201,7 @@ export function createHttpApi(options: HttpApiOptions): express.Express {
     '/profile': ['PUT'],
     '/controller': ['GET', 'PUT'],
     '/workload': ['PUT'],
+    '/backlog': ['POST'],
     '/pause': ['POST'],
     '/resume': ['POST'],
     '/results': ['GET'],

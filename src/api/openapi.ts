@@ -1,5 +1,5 @@
 import { MAX_RATE } from '../workload/limits.js';
-import { controllerSchema } from './schemas.js';
+import { backlogSchema, controllerSchema } from './schemas.js';
 
 const error = { $ref: '#/components/schemas/Error' };
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -139,6 +139,24 @@ export function openApiDocument(version: string): Record<string, unknown> {
             401: unauthorized,
             413: tooLarge,
             409: { description: 'a swap is already under way', content: json(error) },
+          },
+        },
+      },
+      '/backlog': {
+        post: {
+          ...mutating,
+          summary:
+            "OMB's backlog mode on the running workload: consumers paused until the backlog (all subscriptions) reaches the size, then resumed and the drain timed; give sizeBytes or sizeGB (GiB), drainRatio defaults to the workload's backlogDrainRatio; /status shows progress and the last result",
+          requestBody: { required: true, content: json(backlogSchema) },
+          responses: {
+            202: ok('started; the backlog action as /status shows it'),
+            400: bad,
+            401: unauthorized,
+            413: tooLarge,
+            409: {
+              description: 'one is under way, the daemon is paused or not running, or nothing consumes',
+              content: json(error),
+            },
           },
         },
       },

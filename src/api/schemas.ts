@@ -1,7 +1,7 @@
 // The one import of ajv (JSON Schema validation of request bodies).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { describeValue, SoakbenchError } from '../errors.js';
-import { atMost, MAX_P99_TARGET_MS, MAX_RATE } from '../workload/limits.js';
+import { atMost, MAX_BACKLOG_GB, MAX_P99_TARGET_MS, MAX_RATE } from '../workload/limits.js';
 
 const ajv = new Ajv({ allErrors: false, strict: true });
 
@@ -24,6 +24,23 @@ export const controllerSchema = {
   },
   additionalProperties: false,
 } as const;
+
+/** POST /backlog: the size as bytes or as OMB's GiB (one of them), and optionally OMB's drain ratio. */
+export const backlogSchema = {
+  type: 'object',
+  properties: {
+    sizeBytes: { type: 'integer', minimum: 1, maximum: MAX_BACKLOG_GB * 1024 ** 3 },
+    sizeGB: { type: 'number', exclusiveMinimum: 0, maximum: MAX_BACKLOG_GB },
+    drainRatio: { type: 'number', minimum: 0, maximum: 1 },
+  },
+  additionalProperties: false,
+} as const;
+
+/** A checked POST /backlog body: the size in bytes (sizeGB × 1024³) and the drain ratio if given. */
+export interface BacklogRequest {
+  sizeBytes: number;
+  drainRatio?: number;
+}
 
 const compiled = new Map<object, ValidateFunction>();
 
@@ -103,4 +120,25 @@ export function checkRate(body: unknown): number {
     );
   }
   return rate;
+}
+
+/** A POST /backlog body: exactly one of sizeBytes and sizeGB, checked; throws INVALID_ARGUMENT naming the field. */
+export function checkBacklog(body: unknown): BacklogRequest {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new SoakbenchError(
+      'INVALID_ARGUMENT',
+      `expected {"sizeBytes": N} or {"sizeGB": x}, optionally with "drainRatio", found ${describeValue(body)}`,
+      { field: '(body)', found: describeValue(body) },
+    );
+  }
+  const b = check<{ sizeBytes?: number; sizeGB?: number; drainRatio?: number }>(backlogSchema, body);
+  if ((b.sizeBytes === undefined) === (b.sizeGB === undefined)) {
+    throw new SoakbenchError(
+      'INVALID_ARGUMENT',
+      `sizeBytes: expected exactly one of sizeBytes and sizeGB, found ${b.sizeBytes === undefined ? 'neither' : 'both'}`,
+      { field: 'sizeBytes' },
+    );
+  }
+  const sizeBytes = b.sizeBytes ?? Math.round(b.sizeGB! * 1024 ** 3);
+  return b.drainRatio === undefined ? { sizeBytes } : { sizeBytes, drainRatio: b.drainRatio };
 }

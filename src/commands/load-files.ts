@@ -1,7 +1,6 @@
 import { isSoakbenchError, type SoakbenchError } from '../errors.js';
 import { type DriverFile, loadDriverFile, withBootstrapServers } from '../workload/driver-file.js';
 import { FileValidationError, problemsOf } from '../workload/file-validation-error.js';
-import { refuseUnsupported } from '../workload/supported.js';
 import { checkAgainstDriver } from '../workload/validate-files.js';
 import type { Workload } from '../workload/workload.js';
 import { loadWorkloadFile } from '../workload/workload-parser.js';
@@ -45,7 +44,6 @@ export function loadRunFiles(
   const workloads = workloadPaths.map((path) => {
     const workload = attempt(() => loadWorkloadFile(path));
     if (workload === undefined) return undefined;
-    attempt(() => refuseUnsupported(workload, path));
     if (driver !== undefined) problems.push(...checkAgainstDriver(workload, path, driver));
     return workload;
   });

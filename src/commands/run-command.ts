@@ -18,6 +18,7 @@ import { loadSloFile } from '../workload/slo-block.js';
 import { findsSustainableRate, type Workload } from '../workload/workload.js';
 import { AdaptiveRun } from './adaptive-run.js';
 import { loadRunFiles } from './load-files.js';
+import { startRunBacklog } from './run-backlog.js';
 import { RunProfile } from './run-profile.js';
 import { runSloVerdict } from './run-slo.js';
 
@@ -182,11 +183,26 @@ async function runOne(
         profile?.testMs() ??
         (workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY);
       options.progress?.phase('test', testMs);
-      await periods(testMs, periodMs, signal, session, closePeriod, clock, (p) => {
-        options.progress?.period(p);
-        print(formatPeriodLine(p));
-        collector.addPeriod(p);
-      });
+      // >>> Backlog mode (OMB): build and drain beside the test phase, which ends testMs after the drain.
+      const backlog =
+        session.engine &&
+        startRunBacklog(session.engine, workload, { clock, signal, print, log, progress: options.progress });
+      await periods(
+        testMs,
+        periodMs,
+        signal,
+        session,
+        closePeriod,
+        clock,
+        (p) => {
+          options.progress?.period(p);
+          print(formatPeriodLine(p));
+          collector.addPeriod(p);
+        },
+        backlog?.endMs,
+      );
+      if (backlog) collector.setBacklog(await backlog.result);
+      // <<< Backlog mode
     }
     // The measured run ends here: flushing, draining and deleting topics below are not part of it,
     // neither in its length nor in its counts (acks arriving during the flush are not counted as rate).
@@ -243,10 +259,12 @@ async function periods(
   closePeriod: (nowNs: number) => PeriodStats,
   clock: Clock,
   onPeriod: (p: PeriodStats) => void,
+  /** Backlog mode: the phase may not end before this (Date.now() ms), given totalMs. */
+  notBefore?: (totalMs: number) => number,
 ): Promise<void> {
-  const endMs = Date.now() + totalMs;
+  const startMs = Date.now();
   for (;;) {
-    const left = endMs - Date.now();
+    const left = Math.max(startMs + totalMs, notBefore?.(totalMs) ?? 0) - Date.now();
     if (left <= 0 || signal.aborted) return;
     const slept = await sleep(Math.min(periodMs, left), signal);
     await session.engine?.refreshConsumers(1_000);

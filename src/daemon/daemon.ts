@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ControllerSettingsPatch, DaemonControl } from '../api/daemon-control.js';
+import type { BacklogRequest } from '../api/schemas.js';
 import { type Clock, type Scheduler, systemClock, systemScheduler } from '../clock.js';
 import type { DaemonConfig } from '../config/daemon-config.js';
 import type { DriverFactory } from '../driver/driver.js';
@@ -18,6 +19,7 @@ import type { DriverFile } from '../workload/driver-file.js';
 import { refuseUnsupported } from '../workload/supported.js';
 import { findsSustainableRate, type Workload } from '../workload/workload.js';
 import { parseWorkloadText } from '../workload/workload-parser.js';
+import { BacklogAction } from './backlog-action.js';
 import { ConnectRetry } from './connect-retry.js';
 import { daemonControllerSettings, daemonGraphOptions, startRate } from './daemon-settings.js';
 import { DaemonSlo } from './daemon-slo.js';
@@ -67,6 +69,8 @@ export class Daemon implements DaemonControl {
   private readonly http: HttpService;
   private state: DaemonState = 'starting';
   private swapping = false;
+  /** POST /backlog (src/daemon/backlog-action.ts); it ends when the engine changes or the daemon stops. */
+  private readonly backlogAction: BacklogAction;
 
   constructor(options: DaemonOptions) {
     this.o = options;
@@ -86,6 +90,9 @@ export class Daemon implements DaemonControl {
       workload,
       rate: this.controllerImpl.rate,
     });
+    this.backlogAction = new BacklogAction(clock, log, () =>
+      this.state === 'running' ? this.session.engine : undefined,
+    );
     const now = clock.nowNs();
     this.reports = new IntervalReports({
       stats,
@@ -232,7 +239,7 @@ export class Daemon implements DaemonControl {
   }
 
   status(): Record<string, unknown> {
-    return statusView(this.views);
+    return { ...statusView(this.views), backlog: this.backlogAction.status() };
   }
 
   setRate(rate: number): Record<string, unknown> {
@@ -316,6 +323,12 @@ export class Daemon implements DaemonControl {
     } finally {
       this.swapping = false;
     }
+  }
+
+  startBacklog(request: BacklogRequest): Record<string, unknown> {
+    const engine = this.state === 'running' && !this.swapping ? this.session.engine : undefined;
+    const { workload, paused } = this.session;
+    return this.backlogAction.start(request, { engine, workload, paused });
   }
 
   pause(): Record<string, unknown> {

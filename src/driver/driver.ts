@@ -163,6 +163,14 @@ export interface Consumer {
   start(): Promise<void>;
   /** Partitions currently assigned. */
   assignment(): TopicPartitionRef[];
+  /**
+   * Stops fetching from every assigned partition (and from partitions assigned later, after a
+   * rebalance) until `resume()`; the consumer stays in its group. OMB's backlog mode pauses consumers
+   * this way (src/worker/backlog-phase.ts). Idempotent.
+   */
+  pause(): void;
+  /** Fetches again from where the consumer stopped. Idempotent. */
+  resume(): void;
   /** Stops consuming, commits what was consumed, disconnects. Safe to call more than once. */
   close(timeoutMs?: number): Promise<void>;
   /** Messages consumed and not yet committed. */

@@ -2,7 +2,7 @@ import type { CumulativeLatencySummary } from '../stats/latency-recorder.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
 import type { CumulativeStats, PeriodStats } from '../stats/stats.js';
 import { javaDoubleToString } from './java-format.js';
-import type { ResultMeta, TestResult } from './test-result.js';
+import type { BacklogResult, ResultMeta, TestResult } from './test-result.js';
 
 /** OMB's `microsToMillis`: latencies are recorded in µs and reported in ms. */
 const msOf = (us: number): number => us / 1000;
@@ -101,6 +101,11 @@ export class ResultCollector {
   /** The SLO verdict of the measured run (src/commands/run-slo.ts). */
   setSloVerdict(verdict: NonNullable<TestResult['slo']>): void {
     this.r.slo = verdict;
+  }
+
+  /** Backlog mode: the build and drain figures (src/worker/backlog-phase.ts); none if the phase failed. */
+  setBacklog(figures: BacklogResult | undefined): void {
+    if (figures) this.r.consumerBacklog = figures;
   }
 
   /** A copy of the result as it stands, ready for JSON. */

@@ -132,6 +132,11 @@ export interface TestResult {
    * when the workload or `--slo` gave thresholds. Typed by shape here: src/slo reads results, not the reverse.
    */
   slo?: { readonly pass: boolean; readonly failed: readonly string[]; readonly checks: readonly object[] };
+  /**
+   * consumerBacklogSizeGB > 0 only (OMB's backlog mode; OMB only logs these): build and drain times,
+   * backlog at resume, catch-up read rate while draining (docs/workloads.md "Backlog mode").
+   */
+  consumerBacklog?: BacklogResult;
 }
 
 /** The workload and driver facts a result starts with (OMB copies them from the workload file). */
@@ -148,4 +153,27 @@ export interface ResultMeta {
   /** The workload's `consumerPerSubscription` (OMB's naming). */
   consumersPerTopic: number;
   soakbenchVersion: string;
+}
+
+/** The figures of one backlog build and drain (src/worker/backlog-phase.ts). Rates per second of the drain; MB are MiB, as OMB's console. */
+export interface BacklogResult {
+  sizeBytes: number;
+  drainRatio: number;
+  /** The backlog the drain ends at (messages): max(1,000, (1 − drainRatio) × sizeBytes / messageSize). */
+  drainedBelowMessages: number;
+  /** From pausing the consumers to the backlog reaching `sizeBytes`. */
+  buildSeconds: number;
+  /** From resuming the consumers to the backlog at or below `drainedBelowMessages`. */
+  drainSeconds: number;
+  /** Backlog when the consumers were resumed. */
+  peakBacklogMessages: number;
+  peakBacklogBytes: number;
+  /** Consumed while draining, and the catch-up read rate: consumed / drainSeconds. */
+  drainedMessages: number;
+  drainedBytes: number;
+  catchUpMsgPerSec: number;
+  catchUpBytesPerSec: number;
+  catchUpMBPerSec: number;
+  /** False when the phase was stopped before the drain ended (figures then cover what happened). */
+  completed: boolean;
 }

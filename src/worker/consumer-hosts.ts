@@ -133,6 +133,8 @@ export function inlineConsumerHost(
     alive: () => running,
     send: (message) => {
       if (message.type === 'flush') runner.report(message.id, message.allGaps === true);
+      else if (message.type === 'pause' || message.type === 'resume')
+        runner.setPaused(message.type === 'pause');
       else void runner.stop(message.timeoutMs).then(end, end);
     },
     kill: () => {

@@ -55,11 +55,14 @@ export interface ConsumerPoolOptions {
 export class ConsumerPool {
   /** Messages received per subscription since the pool started. */
   readonly receivedBySubscription: number[];
+  /** Payload bytes received since the pool started, all subscriptions. */
+  receivedBytes = 0;
   private readonly o: ConsumerPoolOptions;
   private readonly threads: ConsumerHost[] = [];
   private nextFlushId = 1;
   private readonly flushWaiters = new Map<number, { pending: number; done: () => void }>();
   private stopped = false;
+  private paused = false;
 
   constructor(options: ConsumerPoolOptions) {
     this.o = options;
@@ -94,6 +97,7 @@ export class ConsumerPool {
       connectTimeoutMs: this.o.connectTimeoutMs ?? 15_000,
       maxEndToEndUs: this.o.maxEndToEndUs,
       lateAfterMs: this.o.lateAfterMs,
+      paused: this.paused,
     };
     const events: ConsumerHostEvents = {
       onReport: (host, report) => this.merge(host, report),
@@ -136,6 +140,7 @@ export class ConsumerPool {
       messages += report.received[i]!;
       bytes += report.bytes[i]!;
     }
+    this.receivedBytes += bytes;
     this.o.stats.addReceived(messages, bytes);
     this.o.stats.endToEnd.addEncoded(report.endToEnd);
     handle.assigned = report.assigned;
@@ -185,6 +190,33 @@ export class ConsumerPool {
       });
       for (const t of live) t.send({ type: 'flush', id, allGaps } satisfies ToConsumerThread);
     });
+  }
+
+  /** True between `pause()` and `resume()`. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
+   * Pauses every consumer (they stay in their groups and fetch nothing; a replacement process starts
+   * paused) and resolves once every host has applied it and reported what it consumed before: the
+   * flush request travels behind the pause on the same channel.
+   */
+  async pause(timeoutMs = 5_000): Promise<void> {
+    await this.setPaused(true, timeoutMs);
+  }
+
+  /** Consumers fetch again from where they stopped. */
+  async resume(timeoutMs = 5_000): Promise<void> {
+    await this.setPaused(false, timeoutMs);
+  }
+
+  private async setPaused(paused: boolean, timeoutMs: number): Promise<void> {
+    this.paused = paused;
+    for (const t of this.threads) {
+      if (t.alive()) t.send({ type: paused ? 'pause' : 'resume' } satisfies ToConsumerThread);
+    }
+    await this.flush(timeoutMs);
   }
 
   /** Stops the consumers (they commit what they consumed), merges their last reports, ends the threads. */

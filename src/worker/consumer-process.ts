@@ -32,6 +32,8 @@ async function main(data: ConsumerThreadData): Promise<void> {
   process.on('message', (message: ToConsumerThread) => {
     if (message.type === 'flush') {
       started.report(message.id, message.allGaps === true);
+    } else if (message.type === 'pause' || message.type === 'resume') {
+      started.setPaused(message.type === 'pause');
     } else if (message.type === 'stop') {
       void started.stop(message.timeoutMs).then(() => process.disconnect());
     }

@@ -24,12 +24,18 @@ export interface ConsumerThreadData {
   maxEndToEndUs: number;
   /** A message consumed more than this after its intended send time is late; a gap open this long is stale. */
   lateAfterMs: number;
+  /** Start paused (a replacement for a process that died while the pool was paused). */
+  paused?: boolean;
 }
 
 /** Main thread → consumer thread. */
 export type ToConsumerThread =
   /** Report now; with `allGaps`, hand over every open gap as final (the run is over and drained). */
-  { type: 'flush'; id: number; allGaps?: boolean } | { type: 'stop'; timeoutMs: number };
+  | { type: 'flush'; id: number; allGaps?: boolean }
+  | { type: 'stop'; timeoutMs: number }
+  /** Stop or restart fetching, staying in the groups (OMB's backlog mode, src/worker/backlog-phase.ts). */
+  | { type: 'pause' }
+  | { type: 'resume' };
 
 /** Counts and latencies since the thread's previous report. */
 export interface ConsumerReport {

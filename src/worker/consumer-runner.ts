@@ -72,6 +72,7 @@ export class ConsumerRunner {
           this.errors[code] = (this.errors[code] ?? 0) + 1;
         },
       });
+      if (data.paused === true) consumer.pause();
       this.consumers.push(consumer);
     }
     await Promise.all(this.consumers.map((c) => c.start()));
@@ -104,6 +105,14 @@ export class ConsumerRunner {
       this.received[subscription]! += messages.length;
       this.bytes[subscription]! += n;
     };
+  }
+
+  /** Pauses (true) or resumes (false) every consumer: they stay in their groups and fetch nothing. */
+  setPaused(paused: boolean): void {
+    for (const c of this.consumers) {
+      if (paused) c.pause();
+      else c.resume();
+    }
   }
 
   /** Posts the counts and latencies since the previous report; with `allGaps`, every open gap as final. */

@@ -328,6 +328,16 @@ export class LoadEngine {
     );
   }
 
+  /** Consumers stay in their groups and fetch nothing until resumed (src/worker/backlog-phase.ts). */
+  pauseConsumers = async (): Promise<void> => this.pool?.pause();
+  resumeConsumers = async (): Promise<void> => this.pool?.resume();
+
+  /** Messages and payload bytes consumed by this engine's consumers since they started (all subscriptions). */
+  consumedTotals(): { messages: number; bytes: number } {
+    const received = this.pool?.receivedBySubscription ?? [];
+    return { messages: received.reduce((a, b) => a + b, 0), bytes: this.pool?.receivedBytes ?? 0 };
+  }
+
   /** Asks the consumer threads for their latest counts now. */
   async refreshConsumers(timeoutMs = 2_000): Promise<void> {
     await this.pool?.flush(timeoutMs);
@@ -357,6 +367,8 @@ export class LoadEngine {
     this.leaders?.stop();
     this.limiter.pause();
     await step('flush producers', () => Promise.all(this.clients.map((c) => c.flush(flushMs))));
+    // Paused for a backlog that never drained (an interrupted run): the drain below needs them reading.
+    if (drainMs > 0 && this.pool?.isPaused) await step('resume consumers', () => this.pool!.resume(2_000));
     if (drainMs > 0 && this.pool) {
       const deadline = Date.now() + drainMs;
       await step('drain consumers', async () => {

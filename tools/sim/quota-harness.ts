@@ -2,7 +2,10 @@ import { ManualClock } from '../../src/clock.js';
 import { QuotaBroker, type QuotaSchedule } from './quota-broker.js';
 import type { ControllerFactory } from './sim-controller.js';
 
-/** Harness A's quota scenario: Q₀ = 2,000 msg/s, halved at 150 s, restored at 300 s, doubled at 450 s. */
+/**
+ * Harness A's quota scenario: Q₀ = 2,000 msg/s, halved at 150 s, restored at 300 s, doubled at 450 s, and at
+ * 650 s all but lifted (20 × 2Q₀ = 80,000 msg/s, the "broker could take 50 times more" of issue 15 part 5).
+ */
 export const QUOTA_SLO_MS = 100;
 export const QUOTA_Q0 = 2_000;
 export const QUOTA_SCHEDULE: QuotaSchedule = [
@@ -10,8 +13,9 @@ export const QUOTA_SCHEDULE: QuotaSchedule = [
   [150, QUOTA_Q0 / 2],
   [300, QUOTA_Q0],
   [450, 2 * QUOTA_Q0],
+  [650, 40 * QUOTA_Q0],
 ];
-export const QUOTA_END_S = 650;
+export const QUOTA_END_S = 800;
 
 /** One 1-s control interval of a quota run. */
 export interface QuotaRow {
@@ -36,6 +40,13 @@ export interface QuotaPhase {
   /** Seconds until the first of 10 clean intervals in a row. */
   sloRecoveryS: number;
   peakOverQ: number;
+  /**
+   * A rise of the quota: seconds until the rate is first ≥ 2 × the previous phase's rate (mean of its last 10 s);
+   * ∞ if never. Undefined for the first phase, a fall, and a previous rate of 0.
+   */
+  t2xOldS: number | undefined;
+  /** Seconds until the rate is first ≥ 0.9·Q (t90S without the upper bound). */
+  t90NewS: number;
   minRate: number;
   intervals: number;
 }
@@ -80,6 +91,11 @@ export function quotaPhases(rows: QuotaRow[], schedule = QUOTA_SCHEDULE): QuotaP
       }
     }
     const t90 = ph.findIndex((r) => r.rate >= 0.9 * q && r.rate <= 1.05 * q);
+    const t90New = ph.findIndex((r) => r.rate >= 0.9 * q);
+    const oldRows = rows.slice(Math.max(0, from - 10), from);
+    const old = oldRows.reduce((a, r) => a + r.rate, 0) / Math.max(1, oldRows.length);
+    const rise = p > 0 && q > phases[p - 1]!.quota;
+    const t2x = ph.findIndex((r) => r.rate >= 2 * old);
     phases.push({
       fromS: from,
       quota: q,
@@ -89,6 +105,8 @@ export function quotaPhases(rows: QuotaRow[], schedule = QUOTA_SCHEDULE): QuotaP
       badSteady: steady.filter((r) => r.bad).length,
       sloRecoveryS: recovery,
       peakOverQ: Math.max(...ph.map((r) => r.rate)) / q,
+      t2xOldS: !rise || !(old > 0) ? undefined : t2x < 0 ? Number.POSITIVE_INFINITY : t2x,
+      t90NewS: t90New < 0 ? Number.POSITIVE_INFINITY : t90New,
       minRate: Math.min(...ph.map((r) => r.rate)),
       intervals: ph.length,
     });

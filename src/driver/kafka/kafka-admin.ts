@@ -99,6 +99,24 @@ export class KafkaAdmin implements Admin {
     return this.probed;
   }
 
+  /**
+   * One metadata request within the admin's timeout, without the probe in front (which would double
+   * the wait for a cluster that does not answer); a permanent failure (authentication, certificate)
+   * still answers at once. For KafkaDriver.checkReachable.
+   */
+  async ping(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.waiting.add(reject);
+      call<unknown>('listing topics', (cb) => this.admin.listTopics({ timeout: this.timeoutMs }, cb))
+        .then(
+          () => resolve(),
+          (err: unknown) => reject(this.failure ?? err),
+        )
+        .finally(() => this.waiting.delete(reject));
+    });
+    this.probed ??= Promise.resolve();
+  }
+
   /** `call`, failing early with a permanent connection failure. */
   private async call<T>(doing: string, run: (cb: (err: unknown, value: T) => void) => void): Promise<T> {
     await this.probe();

@@ -43,6 +43,7 @@ export class KafkaConsumer implements Consumer {
   private closing: Promise<void> | undefined;
   private lastCommitMs = 0;
   private assigned: TopicPartitionRef[] = [];
+  private paused = false;
   uncommitted = 0;
 
   constructor(
@@ -103,6 +104,8 @@ export class KafkaConsumer implements Consumer {
         if (cooperative) this.client.incrementalAssign(partitions);
         else this.client.assign(partitions);
         this.assigned = cooperative ? [...this.assigned, ...refs] : refs;
+        // A consumer paused for a backlog (src/worker/backlog-phase.ts) keeps new partitions paused too.
+        if (this.paused && refs.length > 0) this.client.pause(refs);
         this.options.onAssignment?.('assign', refs);
       } else if (err.code === REVOKE) {
         // Commit what was consumed before the partitions go to another member, so it does not
@@ -179,6 +182,31 @@ export class KafkaConsumer implements Consumer {
 
   assignment(): TopicPartitionRef[] {
     return [...this.assigned];
+  }
+
+  /**
+   * librdkafka's pause on the current assignment: fetching stops (messages already fetched are dropped
+   * and fetched again after resume). The consume loop keeps polling, so the consumer stays in its
+   * group (max.poll.interval.ms) and keeps committing what it consumed before.
+   */
+  pause(): void {
+    this.paused = true;
+    this.pauseResume('pause');
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.pauseResume('resume');
+  }
+
+  private pauseResume(kind: 'pause' | 'resume'): void {
+    if (!this.running || this.assigned.length === 0) return;
+    try {
+      if (kind === 'pause') this.client.pause(this.assigned);
+      else this.client.resume(this.assigned);
+    } catch (err) {
+      this.options.onError?.(translateError(err, `${kind} consumer`));
+    }
   }
 
   close(timeoutMs = 10_000): Promise<void> {

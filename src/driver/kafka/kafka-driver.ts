@@ -35,9 +35,11 @@ export class KafkaDriver implements Driver {
     // A client of its own: the request (listing topics is one metadata request) must not outlive it.
     const admin = new KafkaAdmin(this.settings.admin, timeoutMs);
     try {
-      await admin.listTopics();
+      await admin.ping();
     } catch (err) {
       const e = err as SoakbenchError;
+      // Authentication and certificate failures name the broker already: one line, as they are.
+      if (e.code === 'KAFKA_AUTH') throw err;
       const silent = e.code === 'KAFKA_UNREACHABLE' || e.code === 'KAFKA_TIMEOUT';
       throw new SoakbenchError(
         silent ? 'KAFKA_UNREACHABLE' : e.code,

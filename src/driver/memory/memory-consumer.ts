@@ -36,6 +36,7 @@ export class MemoryConsumer implements Consumer, MemoryGroupMember {
   private readonly commitIntervalNs: number;
   private owned: Owned[] = [];
   private running = false;
+  private paused = false;
   private closing: Promise<void> | undefined;
   private lastCommitNs = 0;
   uncommitted = 0;
@@ -83,6 +84,11 @@ export class MemoryConsumer implements Consumer, MemoryGroupMember {
 
   tick(nowNs: number): void {
     if (!this.running || this.broker.isDown) return;
+    if (this.paused) {
+      // Paused consumers hand nothing over but still commit on time, as a paused Kafka consumer does.
+      if (this.uncommitted > 0 && nowNs - this.lastCommitNs >= this.commitIntervalNs) this.commit();
+      return;
+    }
     let batch: ConsumedMessage[] | undefined;
     let room = BATCH_SIZE;
     for (let i = 0; i < this.owned.length && room > 0; i++) {
@@ -114,6 +120,15 @@ export class MemoryConsumer implements Consumer, MemoryGroupMember {
 
   assignment(): TopicPartitionRef[] {
     return this.owned.map((o) => ({ topic: o.topic, partition: o.partition }));
+  }
+
+  /** Positions stay where they are: `resume()` hands over the next stored message. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
   }
 
   close(_timeoutMs?: number): Promise<void> {

@@ -191,8 +191,15 @@ export class AdaptiveController {
     // A quota is checked first: its delays explain the latency (and any backlog) until a window after the last
     // throttle, and the estimate says where to hold; cutting on latency or a bursty 1-s ack rate would undershoot.
     if (core.quotaRate !== undefined && core.quotaEstimator.active(core.nowNs)) {
-      if (overloadState.errorCause(core, latest) === undefined)
-        return degradedState.checkPinned(core, quotaPolicy.decide(core, signals, sample));
+      if (overloadState.errorCause(core, latest) === undefined) {
+        const outcome = quotaPolicy.decide(core, sample);
+        // Paying the broker's window back at minRate is deliberate, not a controller pinned by overload.
+        if (core.state === 'DRAIN') {
+          core.intervalsAtMinRate = 0;
+          return outcome;
+        }
+        return degradedState.checkPinned(core, outcome);
+      }
     }
     if (core.state === 'DRAIN')
       return degradedState.checkPinned(core, drainState.decide(core, latest, signals, sample.inflight));

@@ -44,6 +44,11 @@ export class ControllerCore {
   // STARTUP
   /** The last start-up rate whose interval stayed within the setpoint: where a failed growth step falls back. */
   lastGoodStartupRate: number | undefined;
+  /**
+   * The rate start-up began from: taken as sustainable (a quota is assumed at least this), so start-up may send
+   * up to settings.startupWindowMultiple × it before the quota window has filled (startup-state.ts).
+   */
+  startupFromRate = 0;
   /** WARMUP began here (setMode / restart). */
   warmupStartNs = 0;
 
@@ -111,8 +116,6 @@ export class ControllerCore {
 
   // Quota
   readonly quotaEstimator: QuotaEstimator;
-  /** Consecutive calm intervals under a quota (nothing queued, no long mute): two end a quota DRAIN. */
-  calmIntervalsUnderQuota = 0;
   /** A broker quota was seen: probes are judged over a quota window from now on (quotas change, and lag). */
   quotaSeen = false;
 
@@ -187,6 +190,7 @@ export class ControllerCore {
   /** Forgets what the search learned (setMode adaptive, end of DEGRADED) and starts over from `rate`. */
   restart(rate: number): void {
     this.rate = rate;
+    this.startupFromRate = rate;
     this.edgeRate = 0;
     this.warmupStartNs = this.nowNs;
     this.judgeWindow = [];

@@ -94,6 +94,13 @@ export interface ControllerSettings {
    */
   quotaWindowMs: number;
   throttleHoldFactor: number;
+  /**
+   * STARTUP (and the climb after a lifted quota) sends at most this multiple of the client's rate as a quota
+   * window judges it (acks over `quotaWindowMs`, at least 10/11 of it, the part before the start counted at the
+   * start rate). Until a broker throttles, a quota is at least that windowed rate, so the first climb stays
+   * within this multiple of any quota at or above the start rate. 0 turns the pacing off (×growthFactor only).
+   */
+  startupWindowMultiple: number;
   /** Generator saturation thresholds: publish delay p99, event-loop delay p99, achieved/commanded send ratio. */
   maxPublishDelayP99Ms: number;
   maxEventLoopDelayP99Ms: number;
@@ -150,6 +157,7 @@ export const DEFAULT_CONTROLLER_SETTINGS: Readonly<ControllerSettings> = Object.
   topologyFreezeMs: 10_000,
   quotaWindowMs: 11_000,
   throttleHoldFactor: 0.97,
+  startupWindowMultiple: 2,
   maxPublishDelayP99Ms: 20,
   maxEventLoopDelayP99Ms: 50,
   minSendRatio: 0.95,
@@ -204,6 +212,7 @@ const ranges: Record<NumericKey, readonly [number, number, boolean]> = {
   topologyFreezeMs: [0, Number.MAX_SAFE_INTEGER, true],
   quotaWindowMs: [0, 3_600_000, false],
   throttleHoldFactor: [0, 1, false],
+  startupWindowMultiple: [0, 100, true],
   maxPublishDelayP99Ms: [0, Number.MAX_SAFE_INTEGER, false],
   maxEventLoopDelayP99Ms: [0, Number.MAX_SAFE_INTEGER, false],
   minSendRatio: [0, 1, true],

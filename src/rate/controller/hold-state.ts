@@ -4,6 +4,9 @@ import { fmt } from './interval-signals.js';
 import { overloadState } from './overload-state.js';
 import { probeState } from './probe-state.js';
 
+/** How many times more often than probeEveryMs HOLD probes while a quota estimate stands. */
+const QUOTA_PROBE_RATE = 2;
+
 /**
  * HOLD (docs/controller.md "What it does"): keep the rate, judged on a merged window of judgeIntervals
  * intervals. p99w above the upper deadband for holdCutIntervals evaluations: a gentle cut. Otherwise probe at once
@@ -33,7 +36,11 @@ function decide(core: ControllerCore, counts: IntervalCounts): Outcome {
   if (!windowFull || rising || p99Above(merged.overLow, merged.acks) || core.rate >= settings.maxRate)
     return { rate: core.rate, kind: 'hold', reason: 'hold' };
   const delayVisible = core.increaseDetector.visible(core.latencyBand.visibleMs(settings));
-  const waitMs = delayVisible ? settings.kneeProbeEveryMs : core.probeWaitMs;
+  // Under a quota estimate a probe is a lift probe (probe-state.ts): twice as often, so that a lifted quota is
+  // found within ~half a minute; an unchanged one throttles it within about two intervals.
+  const waitMs = delayVisible
+    ? settings.kneeProbeEveryMs
+    : core.probeWaitMs / (core.quotaRate === undefined ? 1 : QUOTA_PROBE_RATE);
   const probeDue =
     core.nowNs - core.lastProbeEndNs >= waitMs * NS_PER_MS || (core.refineCutTarget && delayVisible);
   if (!core.climbing && !probeDue) return { rate: core.rate, kind: 'hold', reason: 'hold' };

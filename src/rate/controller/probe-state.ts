@@ -4,6 +4,14 @@ import { fmt } from './interval-signals.js';
 
 /** A probe accepted this far above the quota estimate, a whole quota window long, means the quota was lifted. */
 const QUOTA_LIFTED = 1.15;
+/**
+ * Under a quota estimate Q̂ a probe goes to LIFT_PROBE·Q̂ at once (not up the ladder of small steps, a quota window
+ * each), and once the client's windowed rate passes LIFT_WINDOW·Q̂ without a throttle the quota was raised or
+ * lifted: start-up takes over (paced by the quota window, startup-state.ts). An unchanged quota throttles the
+ * probe within about two intervals, and the quota policy pays the overshoot back.
+ */
+const LIFT_PROBE = 1.1;
+const LIFT_WINDOW = 1.05;
 
 /**
  * Starts a PROBE (docs/controller.md "What it does") at edge·(1 + step), capped at √(edge·failing rate) while a
@@ -17,6 +25,8 @@ function start(core: ControllerCore, why: string): Outcome {
   let probeRate = uncapped;
   const failure = core.recentFailure();
   if (failure !== undefined) probeRate = Math.min(probeRate, Math.sqrt(base * failure.rate));
+  const quota = core.quotaRate;
+  if (quota !== undefined) probeRate = Math.max(probeRate, LIFT_PROBE * quota);
   if (core.generatorLimited) probeRate = Math.min(probeRate, core.generatorCap!.rate);
   probeRate = Math.min(probeRate, settings.maxRate, settings.ackRateCap * Math.max(...core.recentAckRates));
   if (probeRate < base * (1 + settings.probeMinGain)) {
@@ -59,6 +69,9 @@ function decide(core: ControllerCore, counts: IntervalCounts): Outcome {
     core.enterHold(core.rateBeforeProbe);
     return { rate: core.rate, kind: 'revert', reason: `probe stopped: ${core.increasesBlockedReason()}` };
   }
+  const quota = core.quotaRate;
+  const windowRate = core.quotaEstimator.windowRate();
+  if (quota !== undefined && windowRate >= LIFT_WINDOW * quota) return lifted(core, quota, windowRate);
   core.pushToJudgeWindow(counts);
   core.probeEvaluations += 1;
   const thresholds = core.thresholds();
@@ -92,6 +105,26 @@ function decide(core: ControllerCore, counts: IntervalCounts): Outcome {
     rate: fallback,
     kind: 'revert',
     reason: `probe p99w above ${fmt(thresholds.setpointMs)} ms or an interval above ${fmt(thresholds.highMs)} ms: revert`,
+  };
+}
+
+/** The quota was raised or lifted: forget it and climb as start-up does, from the probe rate. */
+function lifted(core: ControllerCore, quota: number, windowRate: number): Outcome {
+  core.quotaEstimator.forget();
+  core.lastFailure = undefined;
+  core.climbing = false;
+  core.probeStep = core.settings.probeStepMin;
+  core.lastProbeEndNs = core.nowNs;
+  core.edgeRate = core.probeRate;
+  core.lastGoodStartupRate = core.probeRate;
+  core.startupFromRate = core.probeRate;
+  core.judgeWindow = [];
+  core.pendingCounts = undefined;
+  core.state = 'STARTUP';
+  return {
+    rate: core.probeRate,
+    kind: 'hold',
+    reason: `quota lifted: windowed rate ${fmt(windowRate)}/s above ${fmt(LIFT_WINDOW)}× the quota estimate ${fmt(quota)}/s without a throttle; start-up`,
   };
 }
 

@@ -1,4 +1,10 @@
 /**
+ * A new estimate below this fraction of the highest one, from a throttle of at least a quarter window, replaces
+ * the others: the quota was lowered (a halved quota mutes for about a whole window).
+ */
+const QUOTA_LOWERED = 0.75;
+
+/**
  * Estimates a broker's producer quota, in messages per second, from the throttle time it returns.
  *
  * Kafka enforces a client quota by delaying: for a request that takes the client's rate O (measured over the
@@ -21,7 +27,8 @@
  * estimates fell 10 % below the calibrated rate during drains); and the catch-up burst after a drain lands in
  * the window at once (high: 1.1× the calibrated rate, right after one). The highest keeps the low errors out; two
  * windows later a high one has expired, and a hold above the quota is throttled again and re-estimated from a
- * steady window.
+ * steady window. A quota lowered by more than a quarter mutes the client for about a whole window at once: an
+ * estimate that low from a throttle that long replaces the older ones.
  */
 export class QuotaEstimator {
   private readonly acks: number[] = [];
@@ -56,12 +63,17 @@ export class QuotaEstimator {
    * quota estimate (the highest of the last two windows), or undefined if there was never an ack to estimate from.
    */
   throttled(throttleMs: number, nowNs: number): number | undefined {
-    this.lastThrottleNs = nowNs;
+    // The connection stays muted for the throttle time: what queues meanwhile reaches the window after it.
+    this.lastThrottleNs = Math.max(this.lastThrottleNs, nowNs + throttleMs * 1e6);
     const sent = this.sentInWindow();
     if (sent > 0) {
       const minWindowMs = (this.windowMs * 10) / 11;
       const windowMs = Math.max(Math.min(this.coveredMs, this.windowMs), minWindowMs);
-      this.estimates.push({ q: sent / ((windowMs + throttleMs) / 1000), atNs: nowNs });
+      const q = sent / ((windowMs + throttleMs) / 1000);
+      // Far below the highest estimate, with a long mute: the quota was lowered (the low-side errors above stay
+      // within ~10 %; short throttles while the client pays the window back come with a thinned window).
+      if (q < QUOTA_LOWERED * (this.current() ?? 0) && throttleMs >= this.windowMs / 4) this.estimates = [];
+      this.estimates.push({ q, atNs: nowNs });
       const oldest = nowNs - 2 * this.windowMs * 1e6;
       while (this.estimates.length > 1 && this.estimates[0]!.atNs < oldest) this.estimates.shift();
     }
@@ -74,7 +86,10 @@ export class QuotaEstimator {
     return Math.max(...this.estimates.map((e) => e.q));
   }
 
-  /** True while the last throttle is less than one window old: the broker may still mute the connection. */
+  /**
+   * True while the end of the last mute (throttle time after it was reported) is less than one window old: the
+   * broker may still mute the connection.
+   */
   active(nowNs: number): boolean {
     return nowNs - this.lastThrottleNs <= this.windowMs * 1e6;
   }
@@ -85,17 +100,38 @@ export class QuotaEstimator {
     this.lastThrottleNs = Number.NEGATIVE_INFINITY;
   }
 
+  /**
+   * The client's rate as the broker judges it (msg/s): acks over the last window divided by the window, at least
+   * (num − 1)/num of it as for a young client. Without a throttle the quota is at least this. `priorRate`
+   * fills the part of the window before the first interval observed (a rate taken as sustainable).
+   */
+  windowRate(priorRate = 0): number {
+    const minWindowMs = (this.windowMs * 10) / 11;
+    const spanMs = Math.max(Math.min(this.coveredMs, this.windowMs), minWindowMs);
+    const before = (priorRate * Math.max(0, spanMs - this.coveredMs)) / 1000;
+    return (this.sentInWindow() + before) / (spanMs / 1000);
+  }
+
+  /** Acks over the last `ms` (at most the history kept, just over a window). */
+  sentInLast(ms: number): number {
+    return this.sentOver(ms);
+  }
+
   /** Acks over the last window, the oldest interval pro rata if it reaches past the window. */
   private sentInWindow(): number {
+    return this.sentOver(this.windowMs);
+  }
+
+  private sentOver(spanMs: number): number {
     let sum = 0;
     let ms = 0;
     for (let i = this.acks.length - 1; i >= 0; i--) {
       const d = this.durationsMs[i]!;
-      if (ms + d <= this.windowMs) {
+      if (ms + d <= spanMs) {
         sum += this.acks[i]!;
         ms += d;
       } else {
-        sum += (this.acks[i]! * (this.windowMs - ms)) / d;
+        sum += (this.acks[i]! * (spanMs - ms)) / d;
         break;
       }
     }

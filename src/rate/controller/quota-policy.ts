@@ -1,21 +1,22 @@
 import type { ControlSample } from './control-sample.js';
 import type { ControllerCore, Outcome } from './controller-core.js';
 import { drainState } from './drain-state.js';
-import { fmt, type IntervalSignals } from './interval-signals.js';
+import { fmt } from './interval-signals.js';
 import { probeState } from './probe-state.js';
 
 /**
- * Broker throttling, now or within a quota window (docs/controller.md "Under a broker quota"): a client quota Q̂ estimated by
- * QuotaEstimator. `AdaptiveController` asks this before any other rule while the throttle is recent: the quota's
- * delays explain the latency (and any backlog), and cutting on latency or on a bursty 1-s ack rate would
- * undershoot.
+ * Broker throttling, now or within a quota window of the end of the last mute (docs/controller.md "Under a broker
+ * quota"): a client quota Q̂ estimated by QuotaEstimator. `AdaptiveController` asks this before any other rule
+ * while the throttle is recent: the quota's delays explain the latency (and any backlog), and cutting on latency
+ * or on a bursty 1-s ack rate would undershoot.
  *
- * Hold at `throttleHoldFactor`·Q̂, draining first while more than one SLO's worth of messages waits in flight (the
- * overshoot that made the broker throttle is still queued). No latency cut while the throttle lasts: the broker
- * is paying back the overshoot over its window, and the 1-s ack rate (muted, then a burst) is no delivery
- * estimate. A probe throttled here failed: the failing rate caps the next ones while it is remembered.
+ * Hold at `throttleHoldFactor`·Q̂, but first pay the broker's window back: send only what keeps the window (acks
+ * of its last seconds, what is queued, and the next interval) within the held rate × the window. Without that, the
+ * queue built while muted, sent at once when the mute ends, lands in the window and is throttled again (69 s
+ * until the SLO came back after a halving on the real broker: bench/RESULTS.md). No latency cut while the
+ * throttle lasts. A probe throttled here failed: the failing rate is remembered.
  */
-function decide(core: ControllerCore, signals: IntervalSignals, sample: ControlSample): Outcome {
+function decide(core: ControllerCore, sample: ControlSample): Outcome {
   const { settings } = core;
   const quota = core.quotaRate!;
   let target = settings.throttleHoldFactor * quota;
@@ -33,31 +34,25 @@ function decide(core: ControllerCore, signals: IntervalSignals, sample: ControlS
   core.climbing = false;
   core.refineCutTarget = false;
   core.probeStep = settings.probeStepMin;
-  core.lastProbeEndNs = core.nowNs;
   core.increaseDetector.reset();
   const aboveTarget = from > target * (1 + settings.probeMinGain);
   if (aboveTarget) {
     const reason = `${why}: hold ${fmt(settings.throttleHoldFactor)}× quota`;
     core.lastCut = { fromRate: from, toRate: target, atNs: core.nowNs, reason };
   }
-  // More than an SLO's worth of messages waits, or the broker mutes for longer than the SLO: drain. Mutes come
-  // and go while the broker pays back an overshoot, so DRAIN ends only after two calm intervals in a row.
-  const slo = settings.p99TargetMs;
-  const calm =
-    !signals.backlog &&
-    !signals.stall &&
-    sample.acks > 0 &&
-    sample.throttleTimeMs < slo &&
-    sample.inflight <= (target * slo) / 1000;
-  core.calmIntervalsUnderQuota = calm ? core.calmIntervalsUnderQuota + 1 : 0;
-  const queued = core.state === 'DRAIN' ? core.calmIntervalsUnderQuota < 2 : !calm;
-  if (queued) {
+  // Pay the broker back: whatever this client sends counts in the broker's window for W, so the next interval
+  // may add only what keeps (acked over the last W − 1 interval + queued + next) ≤ the held rate × W. After a
+  // quota halves, or after a catch-up burst, this drains below the quota until the window has room again,
+  // instead of being throttled (and muted) once more.
+  const budget = paybackRate(core, target, sample.inflight);
+  const rate = core.clampRate(Math.min(target, budget));
+  if (rate < target * (1 - settings.probeMinGain)) {
     if (core.state !== 'DRAIN') drainState.enter(core, target);
     core.drainTargetRate = target;
     return {
-      rate: drainState.rate(core, signals, sample.inflight),
+      rate,
       kind: aboveTarget ? 'cut' : 'drain',
-      reason: `${why}: drain to ${fmt(target)}/s`,
+      reason: `${why}: ${fmt(rate)}/s until the quota window has room for ${fmt(target)}/s`,
     };
   }
   if (core.state !== 'HOLD' || Math.abs(core.rate - target) > 1e-6 * target) {
@@ -69,6 +64,17 @@ function decide(core: ControllerCore, signals: IntervalSignals, sample: ControlS
     };
   }
   return { rate: target, kind: 'hold', reason: `${why}: holding under the quota` };
+}
+
+/**
+ * The rate (msg/s) for the next interval that keeps the broker's window at or under `target` × its span. The span
+ * is taken as (num − 1)/num of W (10 of 11 s): a broker whose window restarted after a mute divides by that.
+ */
+function paybackRate(core: ControllerCore, target: number, inflight: number): number {
+  const { quotaWindowMs, intervalMs } = core.settings;
+  const spanMs = (quotaWindowMs * 10) / 11;
+  const earlier = core.quotaEstimator.sentInLast(spanMs - intervalMs);
+  return ((target * spanMs) / 1000 - earlier - inflight) / (intervalMs / 1000);
 }
 
 export const quotaPolicy = { decide };

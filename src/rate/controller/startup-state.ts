@@ -4,8 +4,9 @@ import { fmt } from './interval-signals.js';
 
 /**
  * STARTUP (docs/controller.md "What it does"): grow ×growthFactor per interval while the interval's p99 stays
- * within the setpoint; on the first interval above it, fall back to the last good rate and HOLD. Growth also ends
- * at maxRate, at ackRateCap × the ack rate and under a quota already estimated.
+ * within the setpoint, and at most to startupWindowMultiple × the windowed rate; on the first interval above the
+ * setpoint, fall back to the last good rate and HOLD. Growth also ends at maxRate, at ackRateCap × the ack rate
+ * and under a quota already estimated.
  */
 function decide(core: ControllerCore, counts: IntervalCounts): Outcome {
   const { settings } = core;
@@ -30,6 +31,27 @@ function decide(core: ControllerCore, counts: IntervalCounts): Outcome {
   // probes (a quota window each) find out whether it still holds.
   const quotaCap = core.quotaRate === undefined ? Infinity : settings.throttleHoldFactor * core.quotaRate;
   next = Math.min(next, Math.max(quotaCap, settings.minRate));
+  // Paced by the quota window (settings.startupWindowMultiple; docs/controller.md "Under a broker quota"): a
+  // broker throttles only once the windowed rate passes its quota, so until then the quota is at least that rate
+  // (or the start rate, taken as sustainable), and a rate within the multiple of it is within the multiple of
+  // the quota. Where the window holds growth back, grow as far as it allows, or wait an interval.
+  const multiple = settings.startupWindowMultiple;
+  const windowCap =
+    multiple > 0
+      ? multiple * Math.max(core.quotaEstimator.windowRate(core.startupFromRate), core.startupFromRate)
+      : Infinity;
+  if (windowCap < next && next > core.rate) {
+    const paced = Math.max(core.rate, windowCap);
+    if (paced > core.rate) {
+      core.lastGoodStartupRate = core.rate;
+      core.edgeRate = core.rate;
+    }
+    return {
+      rate: paced,
+      kind: paced > core.rate ? 'grow' : 'hold',
+      reason: `p99 within setpoint: paced at ${fmt(multiple)}× the windowed rate ${fmt(paced / multiple)}/s`,
+    };
+  }
   if (next <= core.rate) {
     const holdRate = Math.min(core.rate, next);
     core.edgeRate = holdRate;

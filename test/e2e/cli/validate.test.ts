@@ -4,7 +4,7 @@
  * the file, the field, what was expected and what was found, and no stack trace.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
@@ -60,9 +60,27 @@ describe('soakbench validate: OMB files', () => {
 
   test("soakbench's own workloads validate with its own drivers", async () => {
     const own = yamlIn(join(REPO_ROOT, 'config', 'workloads'));
-    for (const driver of yamlIn(join(REPO_ROOT, 'config', 'drivers'))) {
-      const run = await runCli(['validate', '--driver', driver, ...own], 30_000);
-      assert.equal(run.code, 0, `${driver}\n${describeOutput(run.stdout, run.stderr)}`);
+    // The SASL_SSL driver reads the secrets `make kafka-up KAFKA_SECURITY=sasl_ssl` writes under .kafka/,
+    // relative to the working directory: validate it where such files are, and where they are not.
+    const secured = tempDir('secured-cwd');
+    const bare = tempDir('bare-cwd');
+    try {
+      mkdirSync(join(secured, '.kafka', 'secrets'), { recursive: true });
+      mkdirSync(join(secured, '.kafka', 'tls'), { recursive: true });
+      writeFileSync(join(secured, '.kafka', 'secrets', 'soakbench.password'), 'not-a-real-password\n');
+      writeFileSync(join(secured, '.kafka', 'tls', 'ca.pem'), '');
+      for (const driver of yamlIn(join(REPO_ROOT, 'config', 'drivers'))) {
+        const run = await runCli(['validate', '--driver', driver, ...own], 30_000, { cwd: secured });
+        assert.equal(run.code, 0, `${driver}\n${describeOutput(run.stdout, run.stderr)}`);
+        assert.doesNotMatch(run.stdout + run.stderr, /not-a-real-password/, 'the password is never printed');
+      }
+      const sasl = join(REPO_ROOT, 'config', 'drivers', 'kafka-local-sasl-ssl.yaml');
+      const missing = await runCli(['validate', '--driver', sasl, ...own], 30_000, { cwd: bare });
+      assert.equal(missing.code, 2, describeOutput(missing.stdout, missing.stderr));
+      assert.match(missing.stderr, /sasl\.jaas\.config\]: expected a readable file .*soakbench\.password/);
+    } finally {
+      removeDir(secured);
+      removeDir(bare);
     }
   });
 });

@@ -18,6 +18,7 @@ const ENDPOINTS: Record<string, string[]> = {
   '/profile': ['put'],
   '/controller': ['get', 'put'],
   '/workload': ['put'],
+  '/backlog': ['post'],
   '/pause': ['post'],
   '/resume': ['post'],
   '/results': ['get'],
@@ -133,6 +134,8 @@ describe('soakbench daemon: the read side of the HTTP API', { timeout: 120_000 }
     assert.ok((body.uptimeSeconds as number) > 0);
     assert.ok(Array.isArray(body.lastErrors));
     assert.equal(typeof body.version, 'string');
+    // No POST /backlog yet: nothing under way, no last result.
+    assert.deepEqual(body.backlog, { inProgress: null, last: null });
   });
 
   test('GET /results: OMB result JSON fields of the run so far', async () => {

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { ControllerSettingsPatch, DaemonControl } from '../../../src/api/daemon-control.js';
 import { closeServer, createHttpApi, listen } from '../../../src/api/http-api.js';
+import type { BacklogRequest } from '../../../src/api/schemas.js';
 import type { TestResult } from '../../../src/results/test-result.js';
 import type { Workload } from '../../../src/workload/workload.js';
 import { type HttpAnswer, httpRequest } from '../../helpers/http.js';
@@ -23,9 +24,15 @@ export class FakeControl implements DaemonControl {
   /** The calls that would have changed something. */
   mutations(): { method: string; arg?: unknown }[] {
     return this.calls.filter((c) =>
-      ['setRate', 'resumeProfile', 'updateController', 'replaceWorkload', 'pause', 'resume'].includes(
-        c.method,
-      ),
+      [
+        'setRate',
+        'resumeProfile',
+        'updateController',
+        'replaceWorkload',
+        'startBacklog',
+        'pause',
+        'resume',
+      ].includes(c.method),
     );
   }
 
@@ -58,6 +65,10 @@ export class FakeControl implements DaemonControl {
   async replaceWorkload(workload: Workload): Promise<Record<string, unknown>> {
     this.call('replaceWorkload', workload.name);
     return { workload: workload.name };
+  }
+  startBacklog(request: BacklogRequest): Record<string, unknown> {
+    this.call('startBacklog', request);
+    return { backlog: { inProgress: { ...request, stage: 'building' }, last: null } };
   }
   pause(): Record<string, unknown> {
     this.call('pause');

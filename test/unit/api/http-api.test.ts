@@ -106,6 +106,7 @@ describe('HTTP API: bearer token', () => {
     ['PUT', '/rate', JSON_TYPE, '5000'],
     ['PUT', '/controller', JSON_TYPE, '{"mode":"fixed"}'],
     ['PUT', '/workload', 'application/yaml', 'name: x\n'],
+    ['POST', '/backlog', JSON_TYPE, '{"sizeGB":0.01}'],
     ['POST', '/pause', JSON_TYPE, ''],
     ['POST', '/resume', JSON_TYPE, ''],
     ['PUT', '/profile', JSON_TYPE, ''],
@@ -137,7 +138,7 @@ describe('HTTP API: bearer token', () => {
     assert.equal(a.status, 401);
   });
 
-  test('with the token (any case of "Bearer"): 200', async () => {
+  test('with the token (any case of "Bearer"): 200 (202 for POST /backlog, which starts an action)', async () => {
     for (const [method, path, contentType, body] of mutating) {
       for (const scheme of ['Bearer', 'bearer']) {
         const a = await api.request(method, path, {
@@ -145,7 +146,7 @@ describe('HTTP API: bearer token', () => {
           body,
           headers: { authorization: `${scheme} ${token}` },
         });
-        assert.equal(a.status, 200, `${method} ${path}: ${a.text}`);
+        assert.equal(a.status, path === '/backlog' ? 202 : 200, `${method} ${path}: ${a.text}`);
       }
     }
   });
@@ -232,6 +233,42 @@ describe('HTTP API: other endpoints and errors', () => {
     assert.deepEqual(api.control.mutations(), [
       { method: 'updateController', arg: { mode: 'adaptive', p99TargetMs: 20 } },
     ]);
+  });
+
+  test('POST /backlog: 202 with sizeBytes or sizeGB (GiB) and drainRatio; bad bodies 400 naming the field', async () => {
+    api.control.calls.length = 0;
+    for (const [body, field] of [
+      ['{}', 'sizeBytes'],
+      ['{"sizeBytes":1000,"sizeGB":1}', 'sizeBytes'],
+      ['{"sizeBytes":0}', 'sizeBytes'],
+      ['{"sizeBytes":1.5}', 'sizeBytes'],
+      ['{"sizeGB":-1}', 'sizeGB'],
+      ['{"sizeGB":1,"drainRatio":2}', 'drainRatio'],
+      ['{"sizeGB":1,"size":2}', 'size'],
+      ['5', '(body)'],
+    ] as const) {
+      const a = await api.request('POST', '/backlog', { contentType: JSON_TYPE, body });
+      assert.equal(a.status, 400, `${body}: ${a.text}`);
+      assert.equal((a.json as { field?: string }).field, field, `${body}: ${a.text}`);
+    }
+    assert.deepEqual(api.control.calls, []);
+    const gb = await api.request('POST', '/backlog', { contentType: JSON_TYPE, body: '{"sizeGB":0.01}' });
+    assert.equal(gb.status, 202, gb.text);
+    const bytes = await api.request('POST', '/backlog', {
+      contentType: 'application/x-www-form-urlencoded',
+      body: '{"sizeBytes":5000000,"drainRatio":0.5}',
+    });
+    assert.equal(bytes.status, 202, bytes.text);
+    assert.deepEqual(api.control.mutations(), [
+      { method: 'startBacklog', arg: { sizeBytes: Math.round(0.01 * 1024 ** 3) } },
+      { method: 'startBacklog', arg: { sizeBytes: 5_000_000, drainRatio: 0.5 } },
+    ]);
+    api.control.fail = {
+      startBacklog: new SoakbenchError('CONFLICT', 'a backlog action is already under way'),
+    };
+    const busy = await api.request('POST', '/backlog', { contentType: JSON_TYPE, body: '{"sizeGB":1}' });
+    assert.equal(busy.status, 409, busy.text);
+    api.control.fail = {};
   });
 
   test('errors thrown by the daemon map to their status; an unexpected error tells nothing inside', async () => {

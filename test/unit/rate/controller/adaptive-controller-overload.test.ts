@@ -105,7 +105,7 @@ describe('AdaptiveController: overload, drain and guard rails', () => {
     assert.equal(d.step().kind, 'grow');
   });
 
-  test('broker throttle time: hold 0.97 × the quota estimated from it, no latency cut and no increase while throttled', () => {
+  test('broker throttle time: pay the quota window back, then hold 0.97 × the quota estimated from it; no latency cut and no increase while throttled', () => {
     const d = new Driver({ maxRate: 2_000 });
     d.steps(3);
     assert.equal(d.ctrl.state, 'HOLD');
@@ -115,30 +115,40 @@ describe('AdaptiveController: overload, drain and guard rails', () => {
     const x = d.step({ acks: 2_000, throttleTimeMs: throttleMs, inflight: 10 });
     assert.equal(x.kind, 'cut');
     assert.ok(Math.abs(d.ctrl.status().quotaRate! - 1_800) < 1, `quota ${d.ctrl.status().quotaRate}`);
-    assert.ok(Math.abs(x.rate - 0.97 * 1_800) < 1, `rate ${x.rate}`);
-    // The broker still mutes for a while: late acks explain themselves, no cut below the quota, no increase.
-    // Later estimates move a little with the window (now partly at the lower rate), never far.
+    // The window holds 10 s at 2,000 (20,000) where 0.97 × 1,800 × 10 s = 17,460 fit: send only what keeps it
+    // under, until the window has room again; then hold 0.97 × the estimate.
+    assert.equal(x.state, 'DRAIN');
+    assert.ok(x.rate < 0.97 * 1_800, `rate ${x.rate}`);
+    // The broker still mutes a little: late acks explain themselves, no cut on them, no increase.
     const late = { p99Ms: 40, inflight: 5, throttleTimeMs: 50 };
-    for (const y of d.steps(10, late)) {
-      assert.ok(Math.abs(y.rate / x.rate - 1) < 0.02, `rate ${y.rate}`);
+    const after = d.steps(12, late);
+    // Later estimates move a little with the window (now partly at the lower rate), never far.
+    for (const y of after) {
+      assert.ok(y.rate <= 1.02 * 0.97 * 1_800, `rate ${y.rate}`);
       assert.notEqual(y.kind, 'probe');
     }
+    const held = after.at(-1)!;
+    assert.equal(held.state, 'HOLD');
+    assert.ok(Math.abs(held.rate / (0.97 * 1_800) - 1) < 0.02, `held ${held.rate}`);
   });
 
-  test('throttled with more than an SLO of messages in flight: drain under the quota, hold after two calm intervals', () => {
+  test('a halved quota: the send rate pays the window (and the queue) back at once, never above 0.97 × the new quota', () => {
     const d = new Driver({ maxRate: 2_000 });
     d.steps(14);
-    const throttleMs = ((2_000 - 1_800) / 1_800) * 11_000;
-    const x = d.step({ acks: 2_000, throttleTimeMs: throttleMs, inflight: 1_500, oldestInflightAgeMs: 800 });
+    // Halved: the window at 2,000 msg/s is twice the quota of 1,000, the broker mutes for a whole window.
+    const x = d.step({ acks: 2_000, throttleTimeMs: 11_000, inflight: 1_500, oldestInflightAgeMs: 800 });
+    assert.ok(Math.abs(d.ctrl.status().quotaRate! - 1_000) < 1, `quota ${d.ctrl.status().quotaRate}`);
     assert.equal(d.ctrl.state, 'DRAIN');
-    assert.ok(x.rate < 0.97 * 1_800 && x.rate >= 0.5 * 0.97 * 1_800 - 1e-6, `drain rate ${x.rate}`);
-    d.step({ acks: 0, inflight: 2_500, oldestInflightAgeMs: 1_800 });
-    assert.equal(d.ctrl.state, 'DRAIN');
-    d.step({ acks: 1_000, inflight: 5 });
-    assert.equal(d.ctrl.state, 'DRAIN', 'one calm interval is not enough');
-    const held = d.step({ acks: 1_000, inflight: 5 });
-    assert.equal(d.ctrl.state, 'HOLD');
-    assert.ok(Math.abs(held.rate - 0.97 * 1_800) < 1);
+    assert.equal(x.rate, 10, 'the window and the queue are over 0.97 × 1,000 × 10 s: minRate');
+    // Muted: no acks; the queue grows by what is sent.
+    const muted = d.steps(10, (rate) => ({ acks: 0, inflight: 1_500 + rate, oldestInflightAgeMs: 5_000 }));
+    assert.ok(muted.every((y) => y.rate <= 970 + 1e-6 && y.kind !== 'probe'));
+    // The queue goes out at once; afterwards the rate returns to 0.97 × 1,000 only as the window makes room.
+    d.step({ acks: 1_600, inflight: 0 });
+    const back = d.steps(12);
+    assert.ok(back.every((y) => y.rate <= 970 + 1e-6));
+    assert.equal(back.at(-1)!.state, 'HOLD');
+    assert.ok(Math.abs(back.at(-1)!.rate - 970) < 1);
   });
 });
 
@@ -186,11 +196,18 @@ describe('AdaptiveController: a quota known before start-up', () => {
     const rates = d.steps(5).map((x) => x.rate);
     assert.ok(Math.max(...rates) <= 0.97 * 1_800 + 1e-6, `start-up rates ${rates.join(', ')}`);
     assert.equal(d.ctrl.state, 'HOLD');
-    // Then probes find out whether the quota still holds, each lasting a quota window and an interval.
+    // Then a lift probe at 1.1 × the estimate finds out whether the quota still holds. This broker never
+    // throttles again: once the windowed rate passes 1.05 × the estimate, the quota counts as lifted and the
+    // controller climbs as start-up does.
     const probe = d.step();
     assert.equal(probe.kind, 'probe');
-    const judging = d.steps(11);
-    assert.ok(judging.every((x) => x.kind === 'hold' && /quota window/.test(x.reason)));
-    assert.notEqual(d.step().kind, 'hold');
+    assert.ok(Math.abs(probe.rate - 1.1 * 1_800) < 1, `lift probe ${probe.rate}`);
+    const judging = d.steps(12);
+    const lifted = judging.findIndex((x) => /quota lifted/.test(x.reason));
+    assert.ok(lifted >= 0, judging.map((x) => x.reason).join('; '));
+    assert.ok(judging.slice(0, lifted).every((x) => x.kind === 'hold' && x.rate === probe.rate));
+    assert.equal(judging[lifted]!.state, 'STARTUP');
+    assert.equal(d.ctrl.status().quotaRate, undefined);
+    assert.equal(d.step().kind, 'grow');
   });
 });

@@ -11,9 +11,11 @@ describe('QuotaEstimator', () => {
   test('inverts Kafka throttle time: a full window at O with throttle (O − Q)/Q · W gives Q', () => {
     const e = new QuotaEstimator(11_000);
     for (let i = 1; i <= 20; i++) e.observe(2_500, S);
-    assert.ok(Math.abs(e.throttled(kafkaThrottleMs(2_500, 2_000), 20 * S)! - 2_000) < 1e-6);
-    assert.equal(e.active(20 * S + 11_000 * 1e6), true);
-    assert.equal(e.active(20 * S + 11_001 * 1e6), false);
+    const throttleMs = kafkaThrottleMs(2_500, 2_000);
+    assert.ok(Math.abs(e.throttled(throttleMs, 20 * S)! - 2_000) < 1e-6);
+    // Active for a window after the mute ends: what queued during the mute reaches the broker's window after it.
+    assert.equal(e.active(20 * S + (throttleMs + 11_000) * 1e6), true);
+    assert.equal(e.active(20 * S + (throttleMs + 11_001) * 1e6), false);
   });
 
   test('a young client: the broker divides by at least ten of its eleven seconds, and so does the estimate', () => {
@@ -42,11 +44,19 @@ describe('QuotaEstimator', () => {
     e.throttled(100, 12 * S);
     e.throttled(1_000, 13 * S);
     assert.ok(Math.abs(e.current()! - 12_100 / 11.1) < 1e-6, 'the highest so far');
-    for (let i = 0; i < 11; i++) e.observe(550, S);
+    // 10 % lower a window later (a drain thins the window): the high one stays for two windows.
+    for (let i = 0; i < 11; i++) e.observe(1_000, S);
     e.throttled(100, 30 * S);
     assert.ok(Math.abs(e.current()! - 12_100 / 11.1) < 1e-6, 'still within two windows (22 s) of 12 s');
     e.throttled(100, 36 * S);
-    assert.ok(Math.abs(e.current()! - 6_050 / 11.1) < 1e-6, 'the high one expired');
+    assert.ok(Math.abs(e.current()! - 11_000 / 11.1) < 1e-6, 'the high one expired');
+    // Far lower with a short throttle (paying the window back): ignored. With a long mute (the quota was
+    // lowered): it replaces the others at once.
+    for (let i = 0; i < 11; i++) e.observe(500, S);
+    e.throttled(100, 47 * S);
+    assert.ok(Math.abs(e.current()! - 11_000 / 11.1) < 1e-6, 'a short throttle does not lower it');
+    e.throttled(5_500, 47 * S);
+    assert.ok(Math.abs(e.current()! - 5_500 / 16.5) < 1e-6, 'a long mute does');
     e.forget();
     assert.equal(e.current(), undefined);
     assert.equal(e.active(36 * S), false);
