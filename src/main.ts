@@ -2,7 +2,8 @@
  * Process entry: parses the command line, runs a command, maps errors to exit codes, owns signals.
  * The only module that touches `process` (docs/architecture.md "Seams").
  *
- * Exit codes (docs/architecture.md "Commands and exit codes"): 0 success, 1 runtime failure, 2 bad usage, config or workload.
+ * Exit codes (docs/architecture.md "Commands and exit codes"): 0 success, 1 runtime failure, 2 bad usage, config or workload,
+ * 3 a `run` whose SLO verdict failed (only when nothing else did: 1 and 2 take precedence).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { choiceFlag, portFlag, positiveNumberFlag } from './commands/cli-flags.js';
@@ -23,6 +24,7 @@ import { validateFiles } from './workload/validate-files.js';
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
+const EXIT_SLO_FAILED = 3;
 
 /** Writes a user-facing error: the message, each problem on its own line, no stack trace. */
 function reportError(err: unknown): number {
@@ -129,8 +131,16 @@ function buildProgram(setExit: (code: number) => void): Command {
         `with --sweep: seconds per step, the first 20 % (at most 5 s) not measured (${atMost(MAX_PERIOD_SECONDS)}; default: 30)`,
       ).argParser(positiveNumberFlag('--sweep-seconds', MAX_PERIOD_SECONDS, 's')),
     )
+    .option(
+      '--slo <file>',
+      "SLO thresholds (YAML or JSON, an `slo:` block's content) replacing each workload's `slo:`; a failed verdict exits 3",
+    )
     .addOption(logLevelOption('log level of the JSON log lines on stderr', 'warn'))
     .argument('<workload...>', 'OMB workload files (YAML or JSON)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success; 1 runtime failure or interrupted run; 2 bad flag or file; 3 every workload ran to its end but an SLO verdict failed (1 and 2 take precedence).',
+    )
     .action(async (workloads: string[], opts) => {
       if (opts.sweepSeconds !== undefined && !opts.sweep) {
         throw new SoakbenchError('INVALID_ARGUMENT', '--sweep-seconds: only with --sweep FROM:TO:STEPS', {
@@ -151,6 +161,7 @@ function buildProgram(setExit: (code: number) => void): Command {
         maxRate: opts.maxRate,
         httpPort: opts.httpPort,
         ...(opts.sweep && { sweep: sweepPlan(opts.sweep, opts.sweepSeconds ?? 30) }),
+        sloPath: opts.slo,
         signal: stopSignal(),
         print: (line) => {
           progress?.clear();
@@ -160,7 +171,13 @@ function buildProgram(setExit: (code: number) => void): Command {
         log,
       });
       log.flush();
-      setExit(outcome.results.some((r) => r.partial) ? EXIT_FAILURE : EXIT_OK);
+      setExit(
+        outcome.results.some((r) => r.partial)
+          ? EXIT_FAILURE
+          : outcome.results.some((r) => r.slo?.pass === false)
+            ? EXIT_SLO_FAILED
+            : EXIT_OK,
+      );
     });
 
   program

@@ -13,7 +13,10 @@ export interface ControllerSettingsPatch {
 /** What the HTTP API asks of the daemon. Methods throw SoakbenchError for refused requests. */
 export interface DaemonControl {
   status(): Record<string, unknown>;
+  /** A fixed rate; with a rate profile, overrides it until `resumeProfile()`. */
   setRate(rate: number): Record<string, unknown>;
+  /** Hands the rate back to the workload's rateProfile (PUT /profile, DELETE /rate); CONFLICT without one. */
+  resumeProfile(): Record<string, unknown>;
   controller(): Record<string, unknown>;
   updateController(patch: ControllerSettingsPatch): Record<string, unknown>;
   /** Parses and validates a workload body (JSON or YAML); throws INVALID_WORKLOAD. */

@@ -131,6 +131,19 @@ export function createHttpApi(options: HttpApiOptions): express.Express {
     '/rate',
     ...mutating(smallTypes, (req) => control.setRate(checkRate(bodyValue(req.body, noBytes(req))))),
   );
+  // PUT /profile and DELETE /rate hand the rate back to the workload's rateProfile (no body).
+  const handBack = (req: Request): Record<string, unknown> => {
+    if (!noBytes(req)) {
+      throw new SoakbenchError(
+        'INVALID_ARGUMENT',
+        `${req.method} ${req.path} takes no body: it hands the rate back to the workload's rateProfile (change the profile with PUT /workload)`,
+        { field: '(body)' },
+      );
+    }
+    return control.resumeProfile();
+  };
+  app.delete('/rate', ...mutating(smallTypes, handBack));
+  app.put('/profile', ...mutating(smallTypes, handBack));
   app.get(
     '/controller',
     route(() => control.controller()),
@@ -184,7 +197,8 @@ export function createHttpApi(options: HttpApiOptions): express.Express {
     '/readyz': ['GET'],
     '/metrics': ['GET'],
     '/status': ['GET'],
-    '/rate': ['PUT'],
+    '/rate': ['PUT', 'DELETE'],
+    '/profile': ['PUT'],
     '/controller': ['GET', 'PUT'],
     '/workload': ['PUT'],
     '/backlog': ['POST'],

@@ -20,6 +20,12 @@ const unauthorized = {
 /** The HTTP API (docs/architecture.md "HTTP API") as OpenAPI 3.0. */
 export function openApiDocument(version: string): Record<string, unknown> {
   const mutating = { security: [{ bearer: [] }] };
+  const handBack = {
+    200: ok('{"profile": progress through the profile: stepIndex, stepName, pass, profileRate, overridden}'),
+    400: { description: 'a body was sent; nothing changed', content: json(error) },
+    401: unauthorized,
+    409: { description: 'the workload has no rateProfile', content: json(error) },
+  };
   return {
     openapi: '3.0.3',
     info: {
@@ -63,7 +69,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/rate': {
         put: {
           ...mutating,
-          summary: 'set a fixed rate (msg/s) for the whole daemon; switches the controller to fixed',
+          summary:
+            "set a fixed rate (msg/s) for the whole daemon; switches the controller to fixed; overrides the workload's rateProfile until PUT /profile or DELETE /rate",
           requestBody: {
             required: true,
             content: {
@@ -85,6 +92,19 @@ export function openApiDocument(version: string): Record<string, unknown> {
             },
           },
           responses: { 200: ok('the new rate'), 400: bad, 401: unauthorized, 413: tooLarge },
+        },
+        delete: {
+          ...mutating,
+          summary: "hand the rate back to the workload's rateProfile (the same as PUT /profile)",
+          responses: handBack,
+        },
+      },
+      '/profile': {
+        put: {
+          ...mutating,
+          summary:
+            "hand the rate back to the workload's rateProfile after PUT /rate; no body (change the profile with PUT /workload)",
+          responses: handBack,
         },
       },
       '/controller': {

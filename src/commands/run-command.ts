@@ -9,16 +9,21 @@ import { writeResultFile } from '../results/result-file.js';
 import type { TestResult } from '../results/test-result.js';
 import { buildSessionGraph } from '../session/session-graph.js';
 import { WorkloadSession } from '../session/workload-session.js';
+import type { SloThresholds } from '../slo/slo-thresholds.js';
+import type { SloVerdict } from '../slo/slo-verdict.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
 import type { CumulativeStats, PeriodStats } from '../stats/stats.js';
 import type { DriverFile } from '../workload/driver-file.js';
 import { driverSettings } from '../workload/driver-settings.js';
-import type { Workload } from '../workload/workload.js';
+import { loadSloFile } from '../workload/slo-block.js';
+import { findsSustainableRate, type Workload } from '../workload/workload.js';
 import { AdaptiveRun } from './adaptive-run.js';
 import { formatSweepTable, runSweep } from './capacity-sweep.js';
 import { loadRunFiles } from './load-files.js';
 import { startRunBacklog } from './run-backlog.js';
 import { RunHttp } from './run-http.js';
+import { RunProfile } from './run-profile.js';
+import { runSloVerdict } from './run-slo.js';
 
 /** How long `run` waits for the bootstrap servers' first answer before it gives up (exit 1). */
 const REACHABLE_WITHIN_MS = 5_000;
@@ -42,6 +47,8 @@ export interface RunOptions {
   maxRate?: number;
   /** A message consumed later than this after its intended send time is late (default 30 s). */
   lateAfterMs?: number;
+  /** `--slo FILE`: thresholds that replace each workload's `slo:` block (src/commands/run-slo.ts). */
+  sloPath?: string;
   /** Console lines (stdout). */
   print: (line: string) => void;
   /** The live progress line on a terminal (src/progress/progress-line.ts); none otherwise. */
@@ -57,7 +64,14 @@ export interface RunOptions {
 }
 
 export interface RunOutcome {
-  results: { workload: string; path: string; result: TestResult; partial: boolean }[];
+  results: {
+    workload: string;
+    path: string;
+    result: TestResult;
+    partial: boolean;
+    /** The SLO verdict, when thresholds were given (a failed one: exit code 3). */
+    slo?: SloVerdict;
+  }[];
 }
 
 /** Sleeps `ms`, or less if the signal aborts; resolves true when it slept the whole time. */
@@ -87,6 +101,7 @@ export async function runCommand(options: RunOptions): Promise<RunOutcome> {
     options.workloadPaths,
     options.bootstrapServers,
   );
+  const sloOverride = options.sloPath === undefined ? undefined : loadSloFile(options.sloPath);
   for (const warning of driver.warnings) options.log.warn({ file: options.driverPath }, warning);
   // Bound before Kafka is asked anything: a busy port fails the run at once.
   const http = options.httpPort === undefined ? undefined : await RunHttp.start(options.httpPort);
@@ -101,7 +116,7 @@ export async function runCommand(options: RunOptions): Promise<RunOutcome> {
       if (options.signal.aborted) break;
       const workload = workloads[i]!;
       const fileName = basename(options.workloadPaths[i]!, extname(options.workloadPaths[i]!));
-      outcome.results.push(await runOne(workload, fileName, driver, options, http));
+      outcome.results.push(await runOne(workload, fileName, driver, options, http, sloOverride));
     }
     return outcome;
   } finally {
@@ -115,11 +130,14 @@ async function runOne(
   driverFile: DriverFile,
   options: RunOptions,
   http: RunHttp | undefined,
+  sloOverride: SloThresholds | undefined,
 ): Promise<RunOutcome['results'][number]> {
   const clock = options.clock ?? systemClock;
   const { print, signal, log } = options;
   const { sweep } = options;
-  const adaptiveRate = workload.producerRate === 0 && !sweep;
+  const adaptiveRate = findsSustainableRate(workload) && !sweep;
+  // A sweep replaces the workload's rate and duration, its profile included.
+  const profile = sweep ? undefined : RunProfile.of(workload);
   // The object graph of this workload (docs/architecture.md): the same as the daemon's, from the driver factory.
   const graph = buildSessionGraph({
     driverFactory: options.driverFactory,
@@ -142,7 +160,9 @@ async function runOne(
     integrity,
     newEngine: (w, rate) => graph.newEngine(w, rate),
     workload,
-    rate: adaptive ? adaptive.controller.rate : (sweep?.rates[0] ?? workload.producerRate),
+    rate: adaptive
+      ? adaptive.controller.rate
+      : (sweep?.rates[0] ?? profile?.warmupRate(clock.wallMs()) ?? workload.producerRate),
   });
   const collector = graph.newCollector(workload);
   http?.attach({
@@ -194,8 +214,12 @@ async function runOne(
           onPeriod: (p) => collector.addPeriod(p),
         });
       } else {
+        profile?.start(session, clock, clock.wallMs());
         const testMs =
-          workload.testDurationMinutes > 0 ? workload.testDurationMinutes * 60_000 : Number.POSITIVE_INFINITY;
+          profile?.testMs() ??
+          (workload.testDurationMinutes > 0
+            ? workload.testDurationMinutes * 60_000
+            : Number.POSITIVE_INFINITY);
         options.progress?.phase('test', testMs);
         // >>> Backlog mode (OMB): build and drain beside the test phase, which ends testMs after the drain.
         const backlog =
@@ -264,11 +288,16 @@ async function runOne(
       `Integrity: ${integrity.lost} lost, ${integrity.duplicated} duplicated, ${integrity.outOfOrder} out of order, ${integrity.late} late`,
     );
   }
+  const targetRate = adaptive
+    ? undefined
+    : (profile?.meanRate(cumulative.elapsedSeconds) ?? workload.producerRate);
+  const slo = runSloVerdict(workload, sloOverride, collector.result(), targetRate, print);
+  if (slo) collector.setSloVerdict(slo);
   const result = collector.result();
   const path = await writeResultFile(options.outputDir, result, { workloadName: fileName, clock });
   print(`Wrote result to ${path}${partial ? ' (partial: the run was interrupted)' : ''}`);
   stats.destroy();
-  return { workload: workload.name, path, result, partial };
+  return { workload: workload.name, path, result, partial, ...(slo ? { slo } : {}) };
 }
 
 /** Runs `totalMs` of traffic, handing each closed period of `periodMs` (and the last, shorter one) to `onPeriod`. */

@@ -62,6 +62,7 @@ export class RunHttp implements DaemonControl {
         pause: () => self!.pause(),
         resume: () => self!.resume(),
         startBacklog: () => self!.startBacklog(),
+        resumeProfile: () => self!.resumeProfile(),
         results: () => self!.results(),
         health: () => self!.health(),
         readiness: () => self!.readiness(),
@@ -169,6 +170,9 @@ export class RunHttp implements DaemonControl {
   }
   startBacklog(): never {
     return refuse('POST /backlog');
+  }
+  resumeProfile(): never {
+    return refuse('PUT /profile');
   }
   updateController(): never {
     return refuse('PUT /controller');

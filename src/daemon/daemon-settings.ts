@@ -4,9 +4,10 @@ import type { DriverFactory } from '../driver/driver.js';
 import type { Logger } from '../log/logger.js';
 import { LATENCY_BUCKETS_US } from '../metrics/daemon-metrics.js';
 import type { ControllerSettings } from '../rate/controller/controller-settings.js';
+import { RateProfile } from '../rate/rate-profile.js';
 import type { SessionGraphOptions } from '../session/session-graph.js';
 import type { DriverFile } from '../workload/driver-file.js';
-import type { Workload } from '../workload/workload.js';
+import { findsSustainableRate, type Workload } from '../workload/workload.js';
 
 /** The daemon's configuration as the composition root's options (src/session/session-graph.ts). */
 export function daemonGraphOptions(o: {
@@ -42,16 +43,25 @@ export function daemonGraphOptions(o: {
   };
 }
 
-/** The controller of a daemon: fixed at the workload's rate, or adaptive for producerRate 0. */
+/** The fixed rate a workload starts at: producerRate, or its rate profile's rate at t = 0. */
+export function startRate(workload: Workload, nowWallMs: number): number {
+  const spec = workload.rateProfile;
+  return spec === undefined ? workload.producerRate : RateProfile.fromSpec(spec, nowWallMs).rateAt(0);
+}
+
+/**
+ * The controller of a daemon: fixed at the workload's rate (a profile's start rate: the session then follows
+ * the profile), or adaptive for producerRate 0 without a profile.
+ */
 export function daemonControllerSettings(
   config: DaemonConfig,
   workload: Workload,
 ): Partial<ControllerSettings> {
   const c = config.controller;
-  const adaptive = workload.producerRate === 0;
+  const adaptive = findsSustainableRate(workload);
   return {
     mode: adaptive ? 'adaptive' : 'fixed',
-    fixedRate: adaptive ? 1_000 : workload.producerRate,
+    fixedRate: adaptive ? 1_000 : startRate(workload, Date.now()),
     p99TargetMs: c.p99TargetMs,
     maxErrorRate: c.maxErrorRate,
     minRate: c.minRate,

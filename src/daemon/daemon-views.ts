@@ -4,10 +4,12 @@ import type { IntegrityTracker } from '../integrity/integrity-tracker.js';
 import { LATENCY_BUCKETS_US, type MetricsSource } from '../metrics/daemon-metrics.js';
 import type { AdaptiveController } from '../rate/controller/adaptive-controller.js';
 import type { WorkloadSession } from '../session/workload-session.js';
+import type { SloVerdict } from '../slo/slo-verdict.js';
 import { BucketCounter } from '../stats/bucket-counter.js';
 import type { ClientStats } from '../stats/client-stats.js';
 import type { Stats } from '../stats/stats.js';
 import { VERSION } from '../version.js';
+import type { DaemonSlo } from './daemon-slo.js';
 import { round } from './interval-reports.js';
 import type { DaemonState } from './readiness.js';
 
@@ -25,6 +27,35 @@ export interface ViewSources {
   state(): DaemonState;
   readiness(): { ready: boolean; reason: string };
   achievedRate(): number;
+  /** The daemon's SLO judge; absent for `run --http-port` (a run gives its verdict at its end). */
+  slo?: DaemonSlo;
+}
+
+/** A verdict as /status shows it: the headline and each check. */
+function verdictView(v: SloVerdict): Record<string, unknown> {
+  return { pass: v.pass, failed: v.failed, checks: v.checks };
+}
+
+/** /status `profile` and `slo`: progress through the rate profile, the SLO verdicts (null without). */
+function profileSloView(v: ViewSources): Record<string, unknown> {
+  const p = v.session.profileProgress();
+  const s = v.slo?.verdicts();
+  return {
+    profile: p
+      ? {
+          stepIndex: p.stepIndex,
+          stepName: p.stepName,
+          pass: p.pass,
+          seconds: round(p.seconds),
+          profileRate: round(p.profileRate),
+          overridden: p.overridden,
+          ended: p.ended,
+        }
+      : null,
+    slo: s
+      ? { windowSeconds: s.windowSeconds, recent: verdictView(s.window), run: verdictView(s.whole) }
+      : null,
+  };
 }
 
 /** GET /controller. */
@@ -70,8 +101,9 @@ export function statusView(v: ViewSources): Record<string, unknown> {
     workload: { name: session.workload.name, topics: session.topics, subscriptions: session.subscriptions },
     driver: v.driverName,
     paused: session.paused,
-    targetRate: session.rate,
+    targetRate: round(session.targetRate),
     achievedRate: round(v.achievedRate()),
+    ...profileSloView(v),
     generatorSaturated: s.events.saturated,
     controller: controllerView(v.controller, session.rate),
     totals: {
@@ -128,7 +160,12 @@ export function metricsSource(v: ViewSources): MetricsSource {
       publish_response_time: s.responseTime.overflowCount,
       end_to_end_latency: s.endToEnd.overflowCount,
     }),
-    targetRate: () => (session.paused ? 0 : session.rate),
+    targetRate: () => (session.paused ? 0 : session.targetRate),
+    profile: () => {
+      const p = session.profileProgress();
+      return { step: p?.stepIndex ?? -1, overridden: p?.overridden ?? false };
+    },
+    slo: () => v.slo?.gaugeSamples() ?? [],
     backlog: () => {
       const values = session.backlogBySubscription();
       return session.subscriptions.map((sub, i) => ({ subscription: sub.groupId, messages: values[i] ?? 0 }));

@@ -10,17 +10,19 @@ import type { Logger } from '../log/logger.js';
 import { createDaemonRegistry } from '../metrics/daemon-metrics.js';
 import { AdaptiveController } from '../rate/controller/adaptive-controller.js';
 import type { Decision } from '../rate/controller/decision.js';
+import { RateProfile } from '../rate/rate-profile.js';
 import type { TestResult } from '../results/test-result.js';
 import { ControlLoop } from '../session/control-loop.js';
 import { buildSessionGraph, type SessionGraph } from '../session/session-graph.js';
 import { WorkloadSession } from '../session/workload-session.js';
 import type { DriverFile } from '../workload/driver-file.js';
 import { refuseUnsupported } from '../workload/supported.js';
-import type { Workload } from '../workload/workload.js';
+import { findsSustainableRate, type Workload } from '../workload/workload.js';
 import { parseWorkloadText } from '../workload/workload-parser.js';
 import { BacklogAction } from './backlog-action.js';
 import { ConnectRetry } from './connect-retry.js';
-import { daemonControllerSettings, daemonGraphOptions } from './daemon-settings.js';
+import { daemonControllerSettings, daemonGraphOptions, startRate } from './daemon-settings.js';
+import { DaemonSlo } from './daemon-slo.js';
 import { controllerView, metricsSource, statusView, type ViewSources } from './daemon-views.js';
 import { HttpService } from './http-service.js';
 import { IntervalReports } from './interval-reports.js';
@@ -56,6 +58,9 @@ export class Daemon implements DaemonControl {
   private readonly loop: ControlLoop;
   private readonly connector: ConnectRetry;
   private readonly reports: IntervalReports;
+  private readonly slo: DaemonSlo;
+  /** The first workload's profile starts with its traffic (running()), not at construction. */
+  private profileStarted = false;
   private readonly ready: Readiness;
   private readonly lifecycle: Lifecycle;
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -100,6 +105,15 @@ export class Daemon implements DaemonControl {
       saturationDelayMs: config.generator.saturationDelayMs,
       nowNs: now,
     });
+    this.slo = new DaemonSlo({
+      clock,
+      stats,
+      integrity,
+      targetRate: () =>
+        this.controllerImpl.status().mode === 'adaptive' ? undefined : this.session.targetRate,
+      counting: () => this.state === 'running' && !this.session.paused,
+    });
+    this.slo.configure(workload.slo, workload.subscriptionsPerTopic > 0);
     this.ready = new Readiness(clock, stats, c.intervalMs);
     this.loop = new ControlLoop({
       clock,
@@ -113,7 +127,10 @@ export class Daemon implements DaemonControl {
         this.ready.observe(p.endNs);
         this.reports.judge(p);
       },
-      afterDecision: (p) => this.reports.report(p),
+      afterDecision: (p) => {
+        this.reports.report(p);
+        this.slo.addInterval(p);
+      },
       onDecision: (d, previous) => this.logStateChange(d, previous),
     });
     this.connector = new ConnectRetry({
@@ -164,7 +181,18 @@ export class Daemon implements DaemonControl {
     const now = this.session.producingSinceNs;
     this.reports.trafficStarted(now);
     this.ready.restartAckWatch();
-    this.log.info({ topics: this.session.topics, rate: this.session.rate }, 'running');
+    if (!this.profileStarted) {
+      this.profileStarted = true;
+      this.followProfileOf(this.session.workload);
+    }
+    this.log.info({ topics: this.session.topics, rate: this.session.targetRate }, 'running');
+  }
+
+  /** The session follows `workload`'s rateProfile from now (its t = 0), or drops the one it followed. */
+  private followProfileOf(workload: Workload): void {
+    const spec = workload.rateProfile;
+    if (spec === undefined) this.session.dropProfile();
+    else this.session.followProfile(RateProfile.fromSpec(spec, this.clock.wallMs()), this.clock.nowNs());
   }
 
   private logStateChange(decision: Decision, previous: Decision | undefined): void {
@@ -196,6 +224,7 @@ export class Daemon implements DaemonControl {
       state: () => this.state,
       readiness: () => this.readiness(),
       achievedRate: () => this.reports.achievedRate(),
+      slo: this.slo,
     };
   }
 
@@ -216,8 +245,25 @@ export class Daemon implements DaemonControl {
   setRate(rate: number): Record<string, unknown> {
     const previous = this.session.rate;
     this.loop.apply(this.controllerImpl.setMode('fixed', rate));
+    // With a profile the session's rate may already equal `rate`: the override must still happen.
+    if (this.session.hasProfile) this.session.setRate(rate);
     this.log.info({ previous, rate }, 'rate set');
-    return { rate, previous, mode: 'fixed' };
+    return { rate, previous, mode: 'fixed', ...(this.session.hasProfile ? { profileOverridden: true } : {}) };
+  }
+
+  resumeProfile(): Record<string, unknown> {
+    if (!this.session.hasProfile) {
+      throw new SoakbenchError(
+        'CONFLICT',
+        'the workload has no rateProfile to hand the rate back to (PUT /workload with one, or PUT /rate)',
+      );
+    }
+    // Fixed mode at the session's rate: the controller's decisions then leave the profile alone.
+    this.loop.apply(this.controllerImpl.setMode('fixed', this.session.rate));
+    this.session.resumeProfile();
+    const profile = this.session.profileProgress();
+    this.log.info({ rate: profile?.profileRate, step: profile?.stepName }, 'rate handed back to the profile');
+    return { profile };
   }
 
   controller(): Record<string, unknown> {
@@ -260,14 +306,13 @@ export class Daemon implements DaemonControl {
     this.swapping = true;
     try {
       const session = this.session;
-      const rate = workload.producerRate === 0 ? session.rate : workload.producerRate;
+      const adaptive = findsSustainableRate(workload);
+      const rate = adaptive ? session.rate : startRate(workload, this.clock.wallMs());
       const old = await session.replace(workload, rate);
       this.graph.clientStats.clear();
-      this.loop.apply(
-        workload.producerRate === 0
-          ? this.controllerImpl.setMode('adaptive', rate)
-          : this.controllerImpl.setMode('fixed', workload.producerRate),
-      );
+      this.loop.apply(this.controllerImpl.setMode(adaptive ? 'adaptive' : 'fixed', rate));
+      this.followProfileOf(workload);
+      this.slo.configure(workload.slo, workload.subscriptionsPerTopic > 0);
       this.log.info({ workload: workload.name, topics: session.topics }, 'workload replaced');
       await session
         .retire(old, 5_000)
@@ -330,6 +375,7 @@ export class Daemon implements DaemonControl {
     };
     this.log.info(totals, 'stopped');
     this.reports.destroy();
+    this.slo.destroy();
     return totals;
   }
 }

@@ -4,6 +4,7 @@ import type { BrokerSeries } from '../stats/broker-latency.js';
 import type { BucketCounter } from '../stats/bucket-counter.js';
 import { BROKER_CONNECTION_STATES, type BrokerClientStats } from '../stats/client-stats.js';
 import { CONTROLLER_STATES } from './metric-labels.js';
+import { type ProfileSloSource, profileSloMetrics } from './profile-slo-metrics.js';
 import { type Sample, ViewMetric } from './view-metric.js';
 
 export { CONTROLLER_STATES };
@@ -71,7 +72,7 @@ export const DECISION_PAIRS: readonly (readonly [string, string])[] = [
 ];
 
 /** What /metrics reads, all at scrape time. */
-export interface MetricsSource {
+export interface MetricsSource extends ProfileSloSource {
   counters(): {
     messagesSent: number;
     bytesSent: number;
@@ -371,5 +372,6 @@ export function createDaemonRegistry(
     'Produce request retries (txretries), as librdkafka counts them.',
     () => source.client().txRetries,
   );
+  for (const metric of profileSloMetrics(source)) registry.registerMetric(metric as never);
   return registry;
 }

@@ -99,6 +99,11 @@ export class ResultCollector {
     this.r.maxSustainableRateP99TargetMs = p99TargetMs;
   }
 
+  /** The SLO verdict of the measured run (src/commands/run-slo.ts). */
+  setSloVerdict(verdict: NonNullable<TestResult['slo']>): void {
+    this.r.slo = verdict;
+  }
+
   /** Backlog mode: the build and drain figures (src/worker/backlog-phase.ts); none if the phase failed. */
   setBacklog(figures: BacklogResult | undefined): void {
     if (figures) this.r.consumerBacklog = figures;

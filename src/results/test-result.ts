@@ -129,6 +129,11 @@ export interface TestResult {
   maxSustainableRate?: number;
   maxSustainableRateP99TargetMs?: number;
   /**
+   * Extension: the SLO verdict (SloVerdict of src/slo/slo-verdict.ts, docs/workloads.md "SLO verdicts"),
+   * when the workload or `--slo` gave thresholds. Typed by shape here: src/slo reads results, not the reverse.
+   */
+  slo?: { readonly pass: boolean; readonly failed: readonly string[]; readonly checks: readonly object[] };
+  /**
    * consumerBacklogSizeGB > 0 only (OMB's backlog mode; OMB only logs these): build and drain times,
    * backlog at resume, catch-up read rate while draining (docs/workloads.md "Backlog mode").
    */

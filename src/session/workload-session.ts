@@ -1,5 +1,8 @@
 import type { Clock } from '../clock.js';
+import { SoakbenchError } from '../errors.js';
 import type { IntegrityTracker } from '../integrity/integrity-tracker.js';
+import type { ProfileProgress } from '../rate/rate-limiter.js';
+import type { RateProfile } from '../rate/rate-profile.js';
 import type { LoadEngine, Subscription } from '../worker/load-engine.js';
 import type { Workload } from '../workload/workload.js';
 
@@ -33,6 +36,10 @@ export class WorkloadSession {
   /** When the current engine became current: intervals that began earlier are partial. */
   producingSinceNs = Number.POSITIVE_INFINITY;
   private closedFlag = false;
+  /** The rate profile every engine follows (docs/workloads.md "Rate profiles") and its t = 0. */
+  private followed: { profile: RateProfile; startNs: number } | undefined;
+  /** `setRate()` overrides the profile until `resumeProfile()`. */
+  private overridden = false;
   private readonly o: WorkloadSessionOptions;
 
   constructor(options: WorkloadSessionOptions) {
@@ -79,9 +86,65 @@ export class WorkloadSession {
     await old?.stop({ flushMs });
   }
 
+  /** Sets a constant rate; while a profile is followed, overrides it until `resumeProfile()`. */
   setRate(rate: number): void {
     this.rate = rate;
+    if (this.followed !== undefined) this.overridden = true;
     this.engine?.setRate(rate);
+  }
+
+  /** Follows `profile` from `startNs` (its t = 0), this engine and the next ones; ends an override. */
+  followProfile(profile: RateProfile, startNs: number): void {
+    this.followed = { profile, startNs };
+    this.overridden = false;
+    this.engine?.limiter.followProfile(profile, startNs);
+  }
+
+  /** Stops following a profile: the current rate (the profile's now) holds as a constant rate. */
+  dropProfile(): void {
+    if (this.followed === undefined) return;
+    const rate = this.engine?.limiter.rate ?? this.rate;
+    this.followed = undefined;
+    this.overridden = false;
+    this.rate = rate;
+    // The limiter has no "unfollow": a constant rate overrides its profile for good (this engine only).
+    this.engine?.setRate(rate);
+  }
+
+  /** Hands the rate back to the profile after an override; CONFLICT when there is no profile. */
+  resumeProfile(): void {
+    if (this.followed === undefined)
+      throw new SoakbenchError('CONFLICT', 'there is no rate profile to resume');
+    this.overridden = false;
+    this.engine?.limiter.resumeProfile();
+  }
+
+  /** True when a profile is set (followed or overridden). */
+  get hasProfile(): boolean {
+    return this.followed !== undefined;
+  }
+
+  /** Progress through the profile (undefined without one); made on request, for /status and metrics. */
+  profileProgress(): ProfileProgress | undefined {
+    const f = this.followed;
+    if (f === undefined) return undefined;
+    const fromEngine = this.engine?.limiter.profileProgress();
+    if (fromEngine !== undefined) return fromEngine;
+    const t = (this.o.clock.nowNs() - f.startNs) / 1e9;
+    return {
+      overridden: this.overridden,
+      seconds: t,
+      stepIndex: f.profile.stepIndexAt(t),
+      stepName: f.profile.stepNameAt(t),
+      pass: f.profile.passAt(t),
+      profileRate: f.profile.rateAt(t),
+      ended: f.profile.ended(t),
+    };
+  }
+
+  /** The target rate now: the profile's (unless overridden), else the constant rate. */
+  get targetRate(): number {
+    return this.engine?.limiter.rate ?? this.rate;
   }
 
   pause(): void {
@@ -146,6 +209,11 @@ export class WorkloadSession {
 
   private becomeCurrent(engine: LoadEngine): void {
     this.engine = engine;
+    const f = this.followed;
+    if (f !== undefined) {
+      engine.limiter.followProfile(f.profile, f.startNs);
+      if (this.overridden) engine.setRate(this.rate);
+    }
     this.producingSinceNs = this.o.clock.nowNs();
   }
 }

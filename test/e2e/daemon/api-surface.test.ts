@@ -14,7 +14,8 @@ const ENDPOINTS: Record<string, string[]> = {
   '/healthz': ['get'],
   '/readyz': ['get'],
   '/status': ['get'],
-  '/rate': ['put'],
+  '/rate': ['put', 'delete'],
+  '/profile': ['put'],
   '/controller': ['get', 'put'],
   '/workload': ['put'],
   '/backlog': ['post'],
@@ -174,8 +175,9 @@ describe('soakbench daemon: the read side of the HTTP API', { timeout: 120_000 }
       assert.equal(typeof (a.json as { message: unknown }).message, 'string');
     }
     const wrong: [string, string, string][] = [
-      ['DELETE', '/rate', 'PUT'],
-      ['GET', '/rate', 'PUT'],
+      ['POST', '/rate', 'PUT, DELETE'],
+      ['GET', '/rate', 'PUT, DELETE'],
+      ['GET', '/profile', 'PUT'],
       ['POST', '/status', 'GET'],
       ['GET', '/pause', 'POST'],
       ['PUT', '/resume', 'POST'],

@@ -103,7 +103,7 @@ describe('soakbench daemon: GET /metrics', { timeout: 120_000 }, () => {
   before(async () => {
     d = await startDaemon({
       label: 'metrics',
-      workload: { producerRate: 1000, partitionsPerTopic: 2 },
+      workload: { producerRate: 1000, partitionsPerTopic: 2, slo: { maxLost: 0 } },
       env: { SOAKBENCH_KAFKA_STATISTICS_INTERVAL_MS: '1000' },
     });
     await d.waitReady();

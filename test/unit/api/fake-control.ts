@@ -24,9 +24,15 @@ export class FakeControl implements DaemonControl {
   /** The calls that would have changed something. */
   mutations(): { method: string; arg?: unknown }[] {
     return this.calls.filter((c) =>
-      ['setRate', 'updateController', 'replaceWorkload', 'startBacklog', 'pause', 'resume'].includes(
-        c.method,
-      ),
+      [
+        'setRate',
+        'resumeProfile',
+        'updateController',
+        'replaceWorkload',
+        'startBacklog',
+        'pause',
+        'resume',
+      ].includes(c.method),
     );
   }
 
@@ -39,6 +45,10 @@ export class FakeControl implements DaemonControl {
     const previous = this.rate;
     this.rate = rate;
     return { rate, previous, mode: 'fixed' };
+  }
+  resumeProfile(): Record<string, unknown> {
+    this.call('resumeProfile');
+    return { profile: { overridden: false } };
   }
   controller(): Record<string, unknown> {
     this.call('controller');

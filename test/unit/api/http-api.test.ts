@@ -109,6 +109,8 @@ describe('HTTP API: bearer token', () => {
     ['POST', '/backlog', JSON_TYPE, '{"sizeGB":0.01}'],
     ['POST', '/pause', JSON_TYPE, ''],
     ['POST', '/resume', JSON_TYPE, ''],
+    ['PUT', '/profile', JSON_TYPE, ''],
+    ['DELETE', '/rate', JSON_TYPE, ''],
   ];
 
   test('mutating calls without the right token: 401, WWW-Authenticate, the daemon never asked', async () => {

@@ -70,6 +70,7 @@ describe('prometheus/', () => {
       'SoakbenchP99OverSlo',
       'SoakbenchSendErrorRateHigh',
       'SoakbenchGeneratorSaturated',
+      'SoakbenchSloFailing',
     ]) {
       assert.ok(alerts.has(name), `missing alert ${name}`);
     }
