@@ -17,7 +17,7 @@ async function until(ns: number): Promise<void> {
   if (ms > 0) await new Promise((r) => setTimeout(r, ms));
 }
 
-test('the send loop follows a profile on a real broker: holds at 1,000 and 3,000 msg/s, then a ramp', async () => {
+test('the send loop follows a profile on a real broker: holds at 1,000 and 3,000 msg/s, a ramp, a sine', async () => {
   const workload = parseWorkload(
     {
       topics: 1,
@@ -30,6 +30,7 @@ test('the send loop follows a profile on a real broker: holds at 1,000 and 3,000
         { rate: 1000, seconds: 4 },
         { rate: 3000, seconds: 4 },
         { rate: 1000, seconds: 4, ramp: true },
+        { sine: { min: 1000, max: 3000, periodSeconds: 4 }, seconds: 4 },
       ],
     },
     'profile.yaml',
@@ -55,7 +56,7 @@ test('the send loop follows a profile on a real broker: holds at 1,000 and 3,000
     stats.snapshotInterval(t0);
     const windows: { from: number; to: number; acked: number }[] = [];
     let from = t0;
-    for (const end of [4, 8, 12]) {
+    for (const end of [4, 8, 12, 16]) {
       await until(t0 + end * S);
       const to = systemClock.nowNs();
       windows.push({ from, to, acked: stats.snapshotInterval(to).messagesSent });
