@@ -12,16 +12,25 @@
  * the achieved rate per window relative to the target (min, p1, p50, p99, max), the integrity counters,
  * the event-loop lag, and the daemon's exit code after SIGTERM.
  *
+ * With --kafka-dir DIR (a cluster started by `scripts/kafka.sh up`, e.g. `make kafka-up KAFKA_BROKERS=3
+ * KAFKA_DIR=DIR`), the bench connects to every broker of that cluster, creates its topic with replication
+ * factor min(3, brokers) and min.insync.replicas=2 (acks=all, idempotence), and with
+ * --restart-every-minutes M rolls the cluster every M minutes: each broker in turn is stopped cleanly
+ * (`scripts/kafka.sh stop-broker N`), left down --down-seconds, started again, and waited for until it is
+ * back in the ISR of every partition (kcat) before the next. The restart windows are reported, and the
+ * slopes are also given over the last hour alone.
+ *
  * Run: npx tsc -p tsconfig.json && node dist/bench/soak.js [--minutes 30] [--rate 5000]
  *      [--sample-seconds 10] [--warmup-minutes 2] [--bootstrap 127.0.0.1:9092] [--json FILE]
+ *      [--kafka-dir DIR [--restart-every-minutes 30] [--down-seconds 20]]
  * Prints a markdown section for bench/RESULTS.md on stdout; progress goes to stderr.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { freePort } from '../test/helpers/free-port.js';
 import { COMMON_OPTIONS, splitArgs } from './lib/bench-args.js';
 import { REPO_ROOT } from './lib/repo-root.js';
@@ -34,6 +43,9 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '5000' },
     'sample-seconds': { type: 'string', default: '10' },
     'warmup-minutes': { type: 'string', default: '2' },
+    'kafka-dir': { type: 'string' },
+    'restart-every-minutes': { type: 'string' },
+    'down-seconds': { type: 'string', default: '20' },
   },
   strict: true,
 });
@@ -42,10 +54,18 @@ const minutes = Number(args.minutes);
 const rate = Number(args.rate);
 const sampleMs = Number(args['sample-seconds']) * 1000;
 const warmupMs = Number(args['warmup-minutes']) * 60_000;
+const restartEveryMs = args['restart-every-minutes'] ? Number(args['restart-every-minutes']) * 60_000 : 0;
+const downMs = Number(args['down-seconds']) * 1000;
+if (restartEveryMs && !args['kafka-dir']) {
+  process.stderr.write('soak: --restart-every-minutes needs --kafka-dir (the cluster to roll)\n');
+  process.exit(2);
+}
 for (const [name, v] of [
   ['--minutes', minutes],
   ['--rate', rate],
   ['--sample-seconds', sampleMs],
+  ['--down-seconds', downMs],
+  ['--restart-every-minutes', restartEveryMs || 1],
 ] as const) {
   if (!Number.isFinite(v) || v <= 0) {
     process.stderr.write(`soak: ${name} must be a positive number\n`);
@@ -67,6 +87,10 @@ interface Sample {
   heapUsedBytes: number;
   eventLoopLagP99Seconds: number;
   messagesSent: number;
+  /** Integrity counters so far (lost, duplicated, out of order): when did any move? */
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
   /** Achieved msg/s since the previous sample (undefined for the first). */
   windowRate?: number;
 }
@@ -131,11 +155,66 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
 
+const execFileAsync = promisify(execFile);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const MB = 1024 * 1024;
 
+/** The cluster `scripts/kafka.sh up` recorded in KAFKA_DIR/cluster.env: its size and first port. */
+function readCluster(dir: string): { brokers: number; port: number } {
+  const text = readFileSync(join(dir, 'cluster.env'), 'utf8');
+  const value = (name: string): number => {
+    const m = new RegExp(`^${name}=['"]?(\\d+)`, 'm').exec(text);
+    if (!m) throw new Error(`${dir}/cluster.env: no ${name}`);
+    return Number(m[1]);
+  };
+  return { brokers: value('KAFKA_BROKERS'), port: value('KAFKA_PORT') };
+}
+
+const kafkaDir = args['kafka-dir'];
+const cluster = kafkaDir ? readCluster(kafkaDir) : undefined;
+const bootstrap = cluster
+  ? Array.from({ length: cluster.brokers }, (_, i) => `127.0.0.1:${cluster.port + i}`).join(',')
+  : args.bootstrap;
+const replication = cluster ? Math.min(3, cluster.brokers) : 1;
+if (restartEveryMs && replication < 2) {
+  process.stderr.write('soak: a rolling restart needs at least 2 brokers\n');
+  process.exit(2);
+}
+
+/** Runs scripts/kafka.sh on the bench's cluster; rejects with its output on failure. */
+async function kafkaSh(...cmd: string[]): Promise<void> {
+  await execFileAsync(join(REPO_ROOT, 'scripts/kafka.sh'), cmd, {
+    env: { ...process.env, KAFKA_DIR: kafkaDir },
+    timeout: 180_000,
+  });
+}
+
+/** Waits (bounded) until broker `n` is in the ISR of every partition of `topic`. */
+async function waitInIsr(topic: string, n: number, partitions: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await execFileAsync('kcat', ['-b', bootstrap, '-L', '-t', topic], { timeout: 30_000 }).then(
+      (r) => r.stdout,
+      () => '',
+    );
+    const isrs = [...text.matchAll(/partition (\d+), leader -?\d+, replicas: [\d,]+, isrs: ([\d,]+)/g)];
+    if (isrs.length === partitions && isrs.every((m) => m[2]!.split(',').includes(String(n)))) return;
+    if (Date.now() > deadline) throw new Error(`broker ${n} not back in every ISR of ${topic} in time`);
+    await sleep(1_000);
+  }
+}
+
+/** One broker's stop and start during a rolling restart, in ms since the daemon became ready. */
+interface RestartWindow {
+  broker: number;
+  stopAtMs: number;
+  startAtMs: number;
+  inIsrAtMs: number;
+}
+
 const work = await mkdtemp(join(tmpdir(), 'bench-soak-'));
 const workloadPath = join(work, 'soak.yaml');
+const topicPrefix = `soak-${Date.now().toString(36)}`;
 await writeFile(
   workloadPath,
   [
@@ -153,10 +232,34 @@ await writeFile(
     'consumerBacklogSizeGB: 0',
     'testDurationMinutes: 0',
     'warmupDurationMinutes: 0',
-    `topicPrefix: soak-${Date.now().toString(36)}`,
+    `topicPrefix: ${topicPrefix}`,
     '',
   ].join('\n'),
 );
+let driverPath: string | undefined;
+if (cluster) {
+  driverPath = join(work, 'driver.yaml');
+  await writeFile(
+    driverPath,
+    [
+      'name: soak-cluster',
+      'driverClass: io.openmessaging.benchmark.driver.kafka.KafkaBenchmarkDriver',
+      `replicationFactor: ${replication}`,
+      'topicConfig: |',
+      `  min.insync.replicas=${Math.min(2, replication)}`,
+      'commonConfig: |',
+      `  bootstrap.servers=${bootstrap}`,
+      'producerConfig: |',
+      '  acks=all',
+      '  enable.idempotence=true',
+      '  linger.ms=1',
+      'consumerConfig: |',
+      '  auto.offset.reset=earliest',
+      '  enable.auto.commit=false',
+      '',
+    ].join('\n'),
+  );
+}
 const port = await freePort();
 const daemonLog = join(work, 'daemon.log');
 const startedAt = new Date();
@@ -173,7 +276,8 @@ const daemon = spawn(
       ...process.env,
       SOAKBENCH_HTTP_PORT: String(port),
       SOAKBENCH_WORKLOAD: workloadPath,
-      SOAKBENCH_BOOTSTRAP_SERVERS: args.bootstrap,
+      SOAKBENCH_BOOTSTRAP_SERVERS: bootstrap,
+      ...(driverPath ? { SOAKBENCH_DRIVER: driverPath } : {}),
       SOAKBENCH_LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -211,6 +315,39 @@ process.once('SIGINT', () => {
 });
 
 const samples: Sample[] = [];
+const restarts: RestartWindow[] = [];
+let restartError: string | undefined;
+
+/** The topic the daemon created for the workload (its name starts with the workload's prefix). */
+async function findTopic(prefix: string): Promise<string> {
+  const text = (await execFileAsync('kcat', ['-b', bootstrap, '-L'], { timeout: 30_000 })).stdout;
+  const m = new RegExp(`topic "(${prefix}[^"]*)"`).exec(text);
+  if (!m) throw new Error(`no topic ${prefix}* in the cluster's metadata`);
+  return m[1]!;
+}
+
+/** Rolls the cluster every restartEveryMs until endMs (none starts in the last restart period's half). */
+async function rollingRestarts(t0: number, endMs: number, alive: () => boolean): Promise<void> {
+  const topic = await findTopic(topicPrefix);
+  for (let k = 1; t0 + k * restartEveryMs < endMs - restartEveryMs / 2; k++) {
+    while (alive() && Date.now() < t0 + k * restartEveryMs) await sleep(1_000);
+    if (!alive()) return;
+    log(`rolling restart ${k} of the ${cluster!.brokers} brokers`);
+    for (let n = 1; n <= cluster!.brokers && alive(); n++) {
+      const stopAtMs = Date.now() - t0;
+      await kafkaSh('stop-broker', String(n));
+      await sleep(downMs);
+      await kafkaSh('start-broker', String(n));
+      const startAtMs = Date.now() - t0;
+      await waitInIsr(topic, n, 8, 300_000);
+      const w = { broker: n, stopAtMs, startAtMs, inIsrAtMs: Date.now() - t0 };
+      restarts.push(w);
+      log(
+        `broker ${n}: down ${((startAtMs - stopAtMs) / 1000).toFixed(0)} s, in every ISR ${((w.inIsrAtMs - startAtMs) / 1000).toFixed(0)} s later`,
+      );
+    }
+  }
+}
 let finalMetrics = '';
 let stop: { code: number | null; signal: NodeJS.Signals | null; ms: number };
 try {
@@ -225,6 +362,13 @@ try {
   const t0 = Date.now();
   const endMs = t0 + minutes * 60_000;
   let next = t0;
+  let running = true;
+  const rolling = restartEveryMs
+    ? rollingRestarts(t0, endMs, () => running && !daemonExit).catch((e: Error) => {
+        restartError = e.message;
+        log(`rolling restart failed: ${e.message}`);
+      })
+    : Promise.resolve();
   while (next <= endMs) {
     await sleep(Math.max(0, next - Date.now()));
     if (daemonExit) throw new Error(`the daemon exited during the run (${JSON.stringify(daemonExit)})`);
@@ -239,6 +383,9 @@ try {
       heapUsedBytes: metric(text, 'nodejs_heap_size_used_bytes'),
       eventLoopLagP99Seconds: metric(text, 'nodejs_eventloop_lag_p99_seconds'),
       messagesSent: metric(text, 'soakbench_messages_sent_total'),
+      lost: metric(text, 'soakbench_messages_lost_total'),
+      duplicated: metric(text, 'soakbench_messages_duplicated_total'),
+      outOfOrder: metric(text, 'soakbench_messages_out_of_order_total'),
     };
     const prev = samples[samples.length - 1];
     if (prev) s.windowRate = ((s.messagesSent - prev.messagesSent) * 1000) / (s.tMs - prev.tMs);
@@ -254,6 +401,8 @@ try {
     }
     next += sampleMs;
   }
+  running = false;
+  await rolling;
 } finally {
   stop = await stopDaemon();
   logStream.end();
@@ -262,6 +411,13 @@ try {
 const steady = samples.filter((s) => s.tMs >= warmupMs);
 const hours = steady.map((s) => s.tMs / 3_600_000);
 const slopeOf = (pick: (s: Sample) => number): number => slope(hours, steady.map(pick)) / MB;
+const lastT = samples[samples.length - 1]?.tMs ?? 0;
+const lastHour = samples.filter((s) => s.tMs >= Math.max(warmupMs, lastT - 3_600_000));
+const lastHourSlope = (pick: (s: Sample) => number): number =>
+  slope(
+    lastHour.map((s) => s.tMs / 3_600_000),
+    lastHour.map(pick),
+  ) / MB;
 const windows = samples
   .filter((s) => s.windowRate !== undefined)
   .map((s) => s.windowRate! / rate)
@@ -283,33 +439,45 @@ const out: string[] = [];
 out.push(`### Soak: ${grouped(rate)} msg/s for ${minutes} min (${startedAt.toISOString()})`);
 out.push('');
 out.push(
-  `Command: \`node dist/bench/soak.js --minutes ${minutes} --rate ${rate}\` (1 topic, 8 partitions, 1 KiB, ` +
-    `1 subscription, acks=all, linger.ms=1; broker ${args.bootstrap}). Samples every ${sampleMs / 1000} s: ` +
+  `Command: \`node dist/bench/soak.js ${process.argv
+    .slice(2)
+    .map((a) => (a === kafkaDir ? 'DIR' : a))
+    .join(' ')}\` (1 topic, 8 partitions, 1 KiB, ` +
+    `1 subscription, acks=all, linger.ms=1, replication factor ${replication}; brokers ${bootstrap}). Samples every ${sampleMs / 1000} s: ` +
     `${samples.length}; slopes over the ${steady.length} after ${warmupMs / 60_000} min of warm-up. ` +
     `Load average before: ${loadBefore.map((l) => l.toFixed(2)).join(', ')}.`,
 );
 out.push('');
 out.push(
   markdownTable(
-    ['measure', 'after warm-up', 'at the end', 'slope (MB/h)'],
+    [
+      'measure',
+      'after warm-up',
+      'at the end',
+      'slope after warm-up (MB/h)',
+      'slope over the last hour (MB/h)',
+    ],
     [
       [
         'daemon RSS (MB)',
         mb(first?.daemonRssBytes),
         mb(last?.daemonRssBytes),
         slopeOf((s) => s.daemonRssBytes).toFixed(2),
+        lastHourSlope((s) => s.daemonRssBytes).toFixed(2),
       ],
       [
         `consumer processes RSS (MB, ${last?.consumerProcesses ?? 0} processes)`,
         mb(first?.consumerRssBytes),
         mb(last?.consumerRssBytes),
         slopeOf((s) => s.consumerRssBytes).toFixed(2),
+        lastHourSlope((s) => s.consumerRssBytes).toFixed(2),
       ],
       [
         'daemon heap used (MB)',
         mb(first?.heapUsedBytes),
         mb(last?.heapUsedBytes),
         slopeOf((s) => s.heapUsedBytes).toFixed(2),
+        lastHourSlope((s) => s.heapUsedBytes).toFixed(2),
       ],
     ],
   ),
@@ -350,6 +518,32 @@ out.push(
   ),
 );
 out.push('');
+if (restartEveryMs) {
+  const min = (ms: number): string => (ms / 60_000).toFixed(1);
+  out.push(
+    markdownTable(
+      ['broker', 'stopped at (min)', 'started at (min)', 'down (s)', 'back in every ISR after (s)'],
+      restarts.map((w) => [
+        String(w.broker),
+        min(w.stopAtMs),
+        min(w.startAtMs),
+        ((w.startAtMs - w.stopAtMs) / 1000).toFixed(0),
+        ((w.inIsrAtMs - w.startAtMs) / 1000).toFixed(0),
+      ]),
+    ),
+  );
+  const moved = samples.filter((s, i) => {
+    const p = samples[i - 1];
+    return p && (s.lost > p.lost || s.duplicated > p.duplicated || s.outOfOrder > p.outOfOrder);
+  });
+  out.push('');
+  out.push(
+    `Rolling restarts every ${restartEveryMs / 60_000} min (each broker down ${downMs / 1000} s): ` +
+      `${restarts.length} broker restarts${restartError ? `; FAILED: ${restartError}` : ''}. ` +
+      `Samples in which lost/duplicated/out-of-order grew: ${moved.length === 0 ? 'none' : moved.map((s) => min(s.tMs)).join(', ')}.`,
+  );
+  out.push('');
+}
 out.push(
   `Messages acknowledged: ${grouped(last?.messagesSent ?? 0)}. SIGTERM: exit code ${stop.code}` +
     `${stop.signal ? ` (signal ${stop.signal})` : ''} after ${(stop.ms / 1000).toFixed(1)} s. ` +
@@ -361,7 +555,11 @@ process.stdout.write(`${out.join('\n')}\n`);
 if (args.json) {
   await writeFile(
     args.json,
-    JSON.stringify({ startedAt, rate, minutes, samples, integrity, stop, daemonLog }, null, 2),
+    JSON.stringify(
+      { startedAt, rate, minutes, bootstrap, samples, restarts, integrity, stop, daemonLog },
+      null,
+      2,
+    ),
   );
 }
-process.exitCode = stop.code === 0 ? 0 : 1;
+process.exitCode = stop.code === 0 && !restartError ? 0 : 1;

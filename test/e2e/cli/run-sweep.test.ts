@@ -65,12 +65,28 @@ describe('soakbench run --sweep', () => {
       assert.ok(s.publishResponseTimeP99Ms > 0 && s.endToEndP99Ms > 0, JSON.stringify(s));
     }
     assert.equal(result.publishRate.length, 3, 'one result period per step');
-    // A local broker takes 1,200 msg/s of 1 KiB easily: every step holds, the knee is the last.
-    assert.equal(sweep.kneeIndex, 2, JSON.stringify(sweep));
-    assert.equal(sweep.kneeRate, 1200);
+    // The knee follows docs/sweep.md's rule, applied here to the measured steps independently of the
+    // code: the latency of a loopback broker on a shared machine decides which step that is (usually the
+    // last), so the test checks the rule, not this machine's p99.
+    const lowestP99 = Math.min(...sweep.steps.map((s) => s.publishResponseTimeP99Ms));
+    const limit = Math.max(2 * lowestP99, 10);
+    assert.ok(
+      Math.abs(sweep.kneeP99LimitMs - limit) < 0.01,
+      `knee limit ${sweep.kneeP99LimitMs} vs ${limit}`,
+    );
+    const holds = (s: (typeof sweep.steps)[number]): boolean =>
+      s.achievedRate >= 0.97 * s.targetRate &&
+      s.publishResponseTimeP99Ms <= limit &&
+      s.sendErrors <= 0.001 * s.messagesSent;
+    const firstBreak = sweep.steps.findIndex((s) => !holds(s));
+    const expectedKnee = firstBreak === -1 ? sweep.steps.length - 1 : firstBreak - 1;
+    assert.equal(sweep.kneeIndex, expectedKnee === -1 ? null : expectedKnee, JSON.stringify(sweep));
+    assert.ok(expectedKnee >= 0, `300 msg/s holds on a local broker: ${JSON.stringify(sweep.steps[0])}`);
+    const kneeRate = sweep.steps[expectedKnee]?.targetRate;
+    assert.equal(sweep.kneeRate, kneeRate);
     assert.match(run.stdout, /Capacity curve/);
-    assert.match(run.stdout, /^\s+1200\s+\d+.*<- knee$/m);
-    assert.match(run.stdout, /Knee: 1200 msg\/s/);
+    assert.match(run.stdout, new RegExp(`^\\s+${kneeRate}\\s+\\d+.*<- knee$`, 'm'));
+    assert.match(run.stdout, new RegExp(`Knee: ${kneeRate} msg/s`));
   });
 
   test('a bad --sweep exits 2 naming the flag, before anything runs', async () => {
