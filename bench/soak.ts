@@ -183,10 +183,12 @@ if (restartEveryMs && replication < 2) {
 
 /** Runs scripts/kafka.sh on the bench's cluster; rejects with its output on failure. */
 async function kafkaSh(...cmd: string[]): Promise<void> {
-  await execFileAsync(join(REPO_ROOT, 'scripts/kafka.sh'), cmd, {
+  const r = await execFileAsync(join(REPO_ROOT, 'scripts/kafka.sh'), cmd, {
     env: { ...process.env, KAFKA_DIR: kafkaDir },
     timeout: 180_000,
   });
+  const said = `${r.stdout}${r.stderr}`.trim().split('\n');
+  log(`kafka.sh ${cmd.join(' ')}: ${said[said.length - 1] ?? ''}`);
 }
 
 /** Waits (bounded) until broker `n` is in the ISR of every partition of `topic`. */
