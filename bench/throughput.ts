@@ -8,8 +8,13 @@
  * own start-up (JIT warm-up) in a run of about the same length. The machine is shared, so the tools
  * alternate order each round and every value is printed next to the median.
  *
+ * A tool `soakbench:N` runs soakbench with N producers in N producer processes
+ * (SOAKBENCH_PRODUCER_PROCESSES=N); plain `soakbench` is one producer in the main process. CPU figures
+ * cover the whole process tree (GNU time counts the waited-for producer processes).
+ *
  * Run: npx tsc -p tsconfig.json && node dist/bench/throughput.js [--rounds 3] [--seconds 30]
- *      [--acks 1,all] [--tools soakbench,perf-test] [--bin OTHER_TREE/bin/soakbench.js] [--json FILE]
+ *      [--acks 1,all] [--tools soakbench,soakbench:2,perf-test] [--bin OTHER_TREE/bin/soakbench.js]
+ *      [--json FILE]
  * Prints a markdown section for bench/RESULTS.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -52,11 +57,20 @@ const { values: args } = parseArgs({
   strict: true,
 });
 
-type Tool = 'soakbench' | 'perf-test';
+/** `perf-test`, `soakbench` (one producer, in process) or `soakbench:N` (N producer processes). */
+type Tool = string;
+const producerProcessesOf = (tool: Tool): number => Number(tool.split(':')[1] ?? '1');
+const isSoakbench = (tool: Tool): boolean => tool.startsWith('soakbench');
 const rounds = Number(args.rounds);
 const seconds = Number(args.seconds);
 const acksList = args.acks.split(',') as ProducerSettings['acks'][];
-const tools = args.tools.split(',') as Tool[];
+const tools = args.tools.split(',');
+for (const t of tools) {
+  if (t !== 'perf-test' && !/^soakbench(:[1-9]\d*)?$/.test(t)) {
+    process.stderr.write(`throughput: --tools: expected perf-test, soakbench or soakbench:N, got '${t}'\n`);
+    process.exit(2);
+  }
+}
 const partitions = Number(args.partitions);
 const messageSize = Number(args['message-size']);
 const bootstrap = args.bootstrap;
@@ -90,9 +104,14 @@ const lastPerfRate = new Map<string, number>();
 const startedAt = new Date();
 const loadBefore = loadavg();
 
-async function measureSoakbench(acks: ProducerSettings['acks'], round: number): Promise<Measurement> {
+async function measureSoakbench(
+  tool: Tool,
+  acks: ProducerSettings['acks'],
+  round: number,
+): Promise<Measurement> {
   const settings = settingsFor(acks);
-  const dir = join(work, `soakbench-${acks}-${round}`);
+  const processes = producerProcessesOf(tool);
+  const dir = join(work, `soakbench-${processes}-${acks}-${round}`);
   await mkdir(dir);
   const driverPath = await writeDriverFile(work, `bench-acks-${acks}`, bootstrap, settings);
   const workloadPath = await writeWorkloadFile(work, 'throughput', {
@@ -102,6 +121,7 @@ async function measureSoakbench(acks: ProducerSettings['acks'], round: number): 
     rate: Number(args.rate),
     testSeconds: seconds,
     warmupSeconds: 0,
+    producers: processes,
   });
   const brokerBefore = broker === undefined ? Number.NaN : processCpuSeconds(broker);
   const { result, run } = await runSoakbench({
@@ -112,13 +132,14 @@ async function measureSoakbench(acks: ProducerSettings['acks'], round: number): 
     timeoutMs: (seconds + 90) * 1000,
     bin: args.bin,
     nodeArgs: splitArgs(args['node-args']),
+    ...(tool === 'soakbench' ? {} : { env: { SOAKBENCH_PRODUCER_PROCESSES: String(processes) } }),
   });
   const brokerCpu = broker === undefined ? Number.NaN : processCpuSeconds(broker) - brokerBefore;
   const cpu = run.userSeconds + run.systemSeconds;
   // Whole-run totals: the CPU figure covers the whole process, start-up and stop included.
   const messages = result.totalMessagesSent;
   return {
-    tool: 'soakbench',
+    tool,
     acks,
     round,
     rate: result.messagesSent / result.testSeconds,
@@ -197,7 +218,9 @@ try {
         await waitForIdleTests(log);
         log(`round ${round} acks=${acks} ${tool}: ${seconds} s`);
         const m =
-          tool === 'soakbench' ? await measureSoakbench(acks, round) : await measurePerfTest(acks, round);
+          tool === 'perf-test'
+            ? await measurePerfTest(acks, round)
+            : await measureSoakbench(tool, acks, round);
         log(
           `  ${grouped(m.rate)} msg/s, ${m.cpuPerMillion.toFixed(2)} CPU s per million, broker ${m.brokerCpuPerMillion.toFixed(2)}`,
         );
@@ -215,67 +238,38 @@ const of = (tool: Tool, acks: string): Measurement[] =>
   measurements.filter((m) => m.tool === tool && m.acks === acks);
 
 const summaryRows: string[][] = [];
+const variants = tools.filter(isSoakbench);
+const medianCell = (
+  ms: Measurement[],
+  pick: (m: Measurement) => number,
+  fmt: (n: number) => string,
+): string => (ms.length ? medianOf(ms.map(pick), fmt) : '—');
 for (const acks of acksList) {
-  const sb = of('soakbench', acks);
   const pt = of('perf-test', acks);
-  const row = [`acks=${acks}`];
-  row.push(
-    sb.length
-      ? medianOf(
-          sb.map((m) => m.rate),
-          f0,
-        )
-      : '—',
-  );
-  row.push(
-    pt.length
-      ? medianOf(
-          pt.map((m) => m.rate),
-          f0,
-        )
-      : '—',
-  );
-  if (sb.length && pt.length) {
-    const perRound = sb.map((s) => s.rate / pt.find((p) => p.round === s.round)!.rate);
+  for (const variant of variants.length ? variants : ['soakbench']) {
+    const sb = of(variant, acks);
+    const processes = producerProcessesOf(variant);
+    const row = [`acks=${acks}`, variant === 'soakbench' ? '1 (in process)' : String(processes)];
     row.push(
-      `${f2(median(sb.map((m) => m.rate)) / median(pt.map((m) => m.rate)))} (per round ${perRound.map(f2).join(', ')})`,
+      medianCell(sb, (m) => m.rate, f0),
+      medianCell(pt, (m) => m.rate, f0),
     );
-  } else {
-    row.push('—');
+    if (sb.length && pt.length) {
+      const perRound = sb.map((x) => x.rate / (pt.find((p) => p.round === x.round) ?? pt[0]!).rate);
+      row.push(
+        `${f2(median(sb.map((m) => m.rate)) / median(pt.map((m) => m.rate)))} (per round ${perRound.map(f2).join(', ')})`,
+      );
+    } else {
+      row.push('—');
+    }
+    row.push(
+      medianCell(sb, (m) => m.cpuPerMillion, f2),
+      medianCell(pt, (m) => m.cpuPerMillion, f2),
+      medianCell(sb, (m) => m.brokerCpuPerMillion, f2),
+      medianCell(pt, (m) => m.brokerCpuPerMillion, f2),
+    );
+    summaryRows.push(row);
   }
-  row.push(
-    sb.length
-      ? medianOf(
-          sb.map((m) => m.cpuPerMillion),
-          f2,
-        )
-      : '—',
-  );
-  row.push(
-    pt.length
-      ? medianOf(
-          pt.map((m) => m.cpuPerMillion),
-          f2,
-        )
-      : '—',
-  );
-  row.push(
-    sb.length
-      ? medianOf(
-          sb.map((m) => m.brokerCpuPerMillion),
-          f2,
-        )
-      : '—',
-  );
-  row.push(
-    pt.length
-      ? medianOf(
-          pt.map((m) => m.brokerCpuPerMillion),
-          f2,
-        )
-      : '—',
-  );
-  summaryRows.push(row);
 }
 
 const runRows = measurements.map((m) => [
@@ -309,6 +303,7 @@ const out = [
   markdownTable(
     [
       'acks',
+      'soakbench producer processes',
       'soakbench msg/s median (all)',
       'perf-test msg/s median (all)',
       'soakbench / perf-test',

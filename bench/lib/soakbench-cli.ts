@@ -45,6 +45,8 @@ export interface BenchWorkload {
   rate: number;
   testSeconds: number;
   warmupSeconds: number;
+  /** Producers of the topic (default 1): producer processes take whole producers. */
+  producers?: number;
 }
 
 /** A produce-only workload (no subscriptions, so no consumer processes share the CPU). */
@@ -60,7 +62,7 @@ export async function writeWorkloadFile(dir: string, fileName: string, w: BenchW
     'randomizedPayloadPoolSize: 1000',
     'subscriptionsPerTopic: 0',
     'consumerPerSubscription: 1',
-    'producersPerTopic: 1',
+    `producersPerTopic: ${w.producers ?? 1}`,
     `producerRate: ${w.rate}`,
     'consumerBacklogSizeGB: 0',
     `testDurationMinutes: ${w.testSeconds / 60}`,
@@ -87,6 +89,8 @@ export interface SoakbenchRunOptions {
   bin?: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Extra environment for the CLI, e.g. SOAKBENCH_PRODUCER_PROCESSES. */
+  env?: Record<string, string>;
 }
 
 /** Runs `soakbench run` for one workload in a child node process and reads its result JSON. */
@@ -105,7 +109,7 @@ export async function runSoakbench(o: SoakbenchRunOptions): Promise<SoakbenchRun
       String(o.periodSeconds),
       o.workloadPath,
     ],
-    { timeoutMs: o.timeoutMs, cwd: o.outputDir },
+    { timeoutMs: o.timeoutMs, cwd: o.outputDir, env: { ...process.env, ...o.env } },
   );
   const files = (await readdir(o.outputDir)).filter((f) => f.endsWith('.json'));
   if (run.exitCode !== 0 || files.length !== 1) {
