@@ -31,6 +31,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { replicatedDriverYaml } from '../test/helpers/cluster.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { COMMON_OPTIONS, splitArgs } from './lib/bench-args.js';
 import { REPO_ROOT } from './lib/repo-root.js';
@@ -241,26 +242,7 @@ await writeFile(
 let driverPath: string | undefined;
 if (cluster) {
   driverPath = join(work, 'driver.yaml');
-  await writeFile(
-    driverPath,
-    [
-      'name: soak-cluster',
-      'driverClass: io.openmessaging.benchmark.driver.kafka.KafkaBenchmarkDriver',
-      `replicationFactor: ${replication}`,
-      'topicConfig: |',
-      `  min.insync.replicas=${Math.min(2, replication)}`,
-      'commonConfig: |',
-      `  bootstrap.servers=${bootstrap}`,
-      'producerConfig: |',
-      '  acks=all',
-      '  enable.idempotence=true',
-      '  linger.ms=1',
-      'consumerConfig: |',
-      '  auto.offset.reset=earliest',
-      '  enable.auto.commit=false',
-      '',
-    ].join('\n'),
-  );
+  await writeFile(driverPath, replicatedDriverYaml('soak-cluster', bootstrap, replication));
 }
 const port = await freePort();
 const daemonLog = join(work, 'daemon.log');

@@ -117,3 +117,28 @@ export function killAll(dir: string): void {
     }
   }
 }
+
+/**
+ * An OMB Kafka driver file (YAML text) for a replicated cluster: topics of `replication` replicas with
+ * min.insync.replicas=min(2, replication), producers with acks=all and idempotence, so that a broker
+ * stopped cleanly loses nothing. Used by the rolling-restart test and the soak bench.
+ */
+export function replicatedDriverYaml(name: string, bootstrap: string, replication = 3): string {
+  return [
+    `name: ${name}`,
+    'driverClass: io.openmessaging.benchmark.driver.kafka.KafkaBenchmarkDriver',
+    `replicationFactor: ${replication}`,
+    'topicConfig: |',
+    `  min.insync.replicas=${Math.min(2, replication)}`,
+    'commonConfig: |',
+    `  bootstrap.servers=${bootstrap}`,
+    'producerConfig: |',
+    '  acks=all',
+    '  enable.idempotence=true',
+    '  linger.ms=1',
+    'consumerConfig: |',
+    '  auto.offset.reset=earliest',
+    '  enable.auto.commit=false',
+    '',
+  ].join('\n');
+}

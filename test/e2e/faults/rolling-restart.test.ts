@@ -12,7 +12,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { removeDir, tempDir } from '../../helpers/cli.js';
-import { killAll, type PrivateCluster, startPrivateCluster } from '../../helpers/cluster.js';
+import {
+  killAll,
+  type PrivateCluster,
+  replicatedDriverYaml,
+  startPrivateCluster,
+} from '../../helpers/cluster.js';
 import { kcat } from '../../helpers/daemon.js';
 import { uniqueName } from '../../helpers/kafka.js';
 import {
@@ -49,26 +54,8 @@ interface BrokerRound {
 
 function writeReplicatedDriver(dir: string, name: string): string {
   const path = join(dir, `${name}.yaml`);
-  writeFileSync(
-    path,
-    [
-      `name: ${name}`,
-      'driverClass: io.openmessaging.benchmark.driver.kafka.KafkaBenchmarkDriver',
-      'replicationFactor: 3',
-      'topicConfig: |',
-      '  min.insync.replicas=2',
-      'commonConfig: |',
-      '  bootstrap.servers=127.0.0.1:9092',
-      'producerConfig: |',
-      '  acks=all',
-      '  enable.idempotence=true',
-      '  linger.ms=1',
-      'consumerConfig: |',
-      '  auto.offset.reset=earliest',
-      '  enable.auto.commit=false',
-      '',
-    ].join('\n'),
-  );
+  // The daemon's SOAKBENCH_BOOTSTRAP_SERVERS (the private cluster) overrides this address.
+  writeFileSync(path, replicatedDriverYaml(name, '127.0.0.1:9092'));
   return path;
 }
 
