@@ -1,4 +1,5 @@
 import { SOAKBENCH_ANNOTATIONS } from './annotations.js';
+import { brokers } from './overview-brokers.js';
 import type { DashboardSpec, PanelSpec } from './panel-spec.js';
 import { dashedLine, valueMapping } from './panel-spec.js';
 import { increaseOf, maxBy, orZero, quantile, rateOf, select, sumBy } from './promql.js';
@@ -439,11 +440,11 @@ const controller: PanelSpec[] = [
   },
 ];
 
-/** The overview: load, latency, errors, integrity and the controller, one series per daemon. */
+/** The overview: load, latency, errors, integrity, brokers and the controller, one series per daemon. */
 export const overviewDashboard: DashboardSpec = {
   uid: 'soakbench-overview',
   title: 'soakbench overview',
-  description: 'Load, latency, errors, integrity and rate control of soakbench daemons.',
+  description: 'Load, latency, errors, integrity, brokers and rate control of soakbench daemons.',
   fileName: 'soakbench-overview.json',
   queryVariables: [
     {
@@ -463,6 +464,7 @@ export const overviewDashboard: DashboardSpec = {
     { title: 'Throughput', panels: throughput },
     { title: 'Latency', panels: latency },
     { title: 'Errors and integrity', panels: errors },
+    { title: 'Brokers', panels: brokers },
     { title: 'Rate controller', panels: controller },
   ],
 };

@@ -39,7 +39,17 @@ export function maxBy(labels: readonly string[], expr: string): string {
  * the bucket layout (docs/metrics.md lists the bounds).
  */
 export function quantile(q: number, histogram: string): string {
-  return `histogram_quantile(${q}, ${sumBy(['instance', 'le'], rateOf(`${histogram}_bucket`))})`;
+  return quantileBy(q, histogram, ['instance']);
+}
+
+/** The q-quantile of a classic histogram per `labels` (plus `le`), over the series `matchers` select. */
+export function quantileBy(
+  q: number,
+  histogram: string,
+  labels: readonly string[],
+  ...matchers: string[]
+): string {
+  return `histogram_quantile(${q}, ${sumBy([...labels, 'le'], rateOf(`${histogram}_bucket`, ...matchers))})`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { allPanelQueries, loadDashboardFiles } from '../../unit/deploy/dashboard-files.js';
+import { allPanelQueries, loadDashboardFiles, queryPanels } from '../../unit/deploy/dashboard-files.js';
 import { recordedNames } from '../../unit/deploy/recording-rules.js';
 import { waitFor } from './child-process.js';
 import { expandVariables, resolveQueryVariables, type Sample } from './grafana-variables.js';
@@ -137,6 +137,43 @@ describe('dashboards and rules against a real Prometheus scraping a running daem
       { timeoutMs: 120_000, intervalMs: 2_000, child: daemon!.child },
     );
     assert.deepEqual(rejected, [], 'Prometheus rejected queries');
+  });
+
+  test('the Brokers row shows the one broker: up, with its p99, acks and librdkafka gauges', async () => {
+    const overview = loadDashboardFiles().find((f) => f.fileName === 'soakbench-overview.json')!;
+    const panel = (title: string) => {
+      const found = queryPanels(overview.dashboard).find((p) => p.title === title);
+      assert.ok(found, `overview panel "${title}"`);
+      return expandVariables(found.targets[0]!.expr, overview.dashboard, daemon!.address);
+    };
+    // The local broker is node 1 (scripts/kafka.sh); "unknown" is left out of the p99s.
+    const byBroker = async (title: string): Promise<Map<string, number>> =>
+      waitFor(
+        `"${title}" has broker 1`,
+        async () => {
+          const got = new Map(
+            (await samples(panel(title))).map((s) => [s.metric.broker!, Number(s.value[1])]),
+          );
+          return got.has('1') ? got : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 2_000, child: daemon!.child },
+      );
+    for (const title of ['Publish response time p99 by broker', 'Publish latency p99 by broker']) {
+      const p99 = await byBroker(title);
+      assert.deepEqual([...p99.keys()], ['1'], `${title}: one series, broker 1`);
+      assert.ok(p99.get('1')! > 0, `${title}: broker 1's p99 is ${p99.get('1')}`);
+    }
+    // The state comes from the librdkafka gauge (1 = up), not from the "absent" fallback (0).
+    assert.equal((await byBroker('Broker connections')).get('1'), 1, 'broker 1 is up');
+    assert.ok((await byBroker('Acknowledgements by broker')).get('1')! > 0, 'broker 1 acknowledges');
+    assert.equal((await byBroker('Send errors by broker')).get('1'), 0, 'no send errors');
+    assert.ok((await byBroker('Request round-trip time p99 by broker')).get('1')! > 0, 'a round-trip time');
+    await byBroker('Throttle time by broker');
+    const waiting = await samples(panel('Requests waiting by broker'));
+    assert.deepEqual(waiting.map((s) => `${s.metric.broker} ${s.metric.queue}`).sort(), [
+      '1 outbuf',
+      '1 waitresp',
+    ]);
   });
 
   test('the instance variable finds the daemon', async () => {

@@ -144,6 +144,32 @@ describe('dashboard lint', () => {
     ]) {
       assert.ok(uses(metric), `no overview panel uses ${metric}`);
     }
+    // The Brokers row (issue 12): which broker hurt the p99.
+    for (const metric of [
+      'soakbench_librdkafka_broker_rtt_seconds',
+      'soakbench_librdkafka_broker_throttle_seconds',
+      'soakbench_librdkafka_broker_requests_waiting',
+      'soakbench_librdkafka_broker_state',
+    ]) {
+      assert.ok(uses(metric), `no overview panel uses ${metric}`);
+    }
+    for (const histogram of [
+      'soakbench_publish_response_time_seconds',
+      'soakbench_publish_latency_seconds',
+    ]) {
+      assert.ok(
+        exprs.some(
+          (e) =>
+            e.startsWith('histogram_quantile(0.99, sum by (instance, broker, le)') &&
+            e.includes(`${histogram}_bucket{instance=~"$instance", broker!="unknown"}`),
+        ),
+        `no p99 by broker of ${histogram}`,
+      );
+    }
+    assert.ok(
+      exprs.some((e) => e.startsWith('sum by (instance, broker) (rate(soakbench_send_errors_total')),
+      'no send errors by broker',
+    );
     for (const q of ['0.5', '0.99', '0.999']) {
       assert.ok(
         exprs.some((e) => e.startsWith(`histogram_quantile(${q},`)),

@@ -36,6 +36,8 @@ export const SOAKBENCH_METRICS: readonly string[] = [
   'soakbench_latency_overflow_total',
   'soakbench_librdkafka_broker_rtt_seconds',
   'soakbench_librdkafka_broker_throttle_seconds',
+  'soakbench_librdkafka_broker_requests_waiting',
+  'soakbench_librdkafka_broker_state',
   'soakbench_librdkafka_queue_messages',
   'soakbench_librdkafka_tx_retries_total',
 ];
