@@ -170,6 +170,35 @@ export class SendLoop {
     return false;
   }
 
+  /**
+   * Writes into `out`, per stream (in `streams` order) and partition, flat, the sequence below which every
+   * message of that stream and partition is settled (acknowledged or failed): the lowest in flight, else
+   * the next to be sent. O(capacity); for the producer processes' periodic reports, not the hot path.
+   */
+  settledBelow(out: Float64Array): void {
+    const t = this.inFlight;
+    this.o.streams.forEach((_, s) => {
+      out.set(this.sequences[s]!, this.leaderBase[s]!);
+    });
+    if (t.size === 0) return;
+    const indexOf = new Map<number, number>();
+    this.o.streams.forEach((s, i) => {
+      indexOf.set(s.id, i);
+    });
+    for (let i = 0; i < t.capacity; i++) {
+      if (!t.isUsed(i)) continue;
+      const s = indexOf.get(t.stream[i]!);
+      if (s === undefined) continue;
+      const at = this.leaderBase[s]! + t.partition[i]!;
+      if (t.sequence[i]! < out[at]!) out[at] = t.sequence[i]!;
+    }
+  }
+
+  /** Stream × partition entries of `settledBelow`. */
+  get partitionSlots(): number {
+    return this.leaderSlots.length;
+  }
+
   /** The delivery report of slot `slot` (the token given to the client). */
   readonly onDelivery = (errorCode: string | null, slot: number): void => {
     const t = this.inFlight;
