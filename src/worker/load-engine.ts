@@ -313,6 +313,11 @@ export class LoadEngine {
     return { processes: p?.processes ?? 0, pids: p?.pids ?? [], restarts: p?.restarts ?? 0 };
   }
 
+  /** Ends producer process `index` as a crash would (it is restarted); false without one: for fault tests. */
+  killProducerProcess(index: number): boolean {
+    return this.producers?.kill(index) ?? false;
+  }
+
   /** Times sending stopped early: a client's queue was full, or the in-flight cap was reached. */
   get backpressure(): { queueFullTicks: number; inFlightFullTicks: number } {
     if (this.producers) return this.producers.backpressure;

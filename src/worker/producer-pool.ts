@@ -345,6 +345,14 @@ export class ProducerPool {
     });
   }
 
+  /** Ends running process `index` as a crash would (no flush; it is restarted): for fault tests. */
+  kill(index: number): boolean {
+    const state = this.states[index];
+    if (state === undefined) return false;
+    state.host.kill();
+    return true;
+  }
+
   /** True when a message of run `runId` whose sequence is in [start, end) may still be in flight. */
   inFlightIn(runId: number, producerId: number, partition: number, start: number, end: number): boolean {
     for (const s of this.states) {

@@ -75,6 +75,8 @@ export class SendLoop {
   /** Broker slot of each stream's partitions' leader, at `leaderBase[stream] + partition` (setLeaderSlots). */
   private readonly leaderSlots: Uint8Array;
   private readonly leaderBase: Int32Array;
+  /** Position in `streams` of each stream id (ids are global; a producer process runs a subset). */
+  private readonly positionOfId: Int32Array;
   /** Epoch µs at nowNs() = 0: turns intended monotonic times into the wall times carried in messages. */
   private readonly wallOriginUs: number;
   private nextStream = 0;
@@ -112,6 +114,10 @@ export class SendLoop {
       base += s.partitions;
     });
     this.leaderSlots = new Uint8Array(base);
+    this.positionOfId = new Int32Array(options.streams.reduce((m, s) => Math.max(m, s.id + 1), 0));
+    options.streams.forEach((s, i) => {
+      this.positionOfId[s.id] = i;
+    });
   }
 
   /**
@@ -181,14 +187,9 @@ export class SendLoop {
       out.set(this.sequences[s]!, this.leaderBase[s]!);
     });
     if (t.size === 0) return;
-    const indexOf = new Map<number, number>();
-    this.o.streams.forEach((s, i) => {
-      indexOf.set(s.id, i);
-    });
     for (let i = 0; i < t.capacity; i++) {
       if (!t.isUsed(i)) continue;
-      const s = indexOf.get(t.stream[i]!);
-      if (s === undefined) continue;
+      const s = this.positionOfId[t.stream[i]!]!;
       const at = this.leaderBase[s]! + t.partition[i]!;
       if (t.sequence[i]! < out[at]!) out[at] = t.sequence[i]!;
     }
@@ -205,7 +206,7 @@ export class SendLoop {
     const ackNs = this.o.clock.nowNs();
     if (errorCode === null) {
       this.o.stats.recordAck(t.bytes[slot]!, t.intendedNs[slot]!, t.sentNs[slot]!, ackNs, t.broker[slot]!);
-      this.ackedByStream[t.stream[slot]!]!++;
+      this.ackedByStream[this.positionOfId[t.stream[slot]!]!]!++;
       this.o.onAck?.(t.stream[slot]!, t.partition[slot]!, t.sequence[slot]!);
     } else {
       this.o.stats.recordSendError(errorCode, t.broker[slot]!);
