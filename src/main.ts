@@ -6,7 +6,7 @@
  * 3 a `run` whose SLO verdict failed (only when nothing else did: 1 and 2 take precedence).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { choiceFlag, portFlag, positiveNumberFlag } from './commands/cli-flags.js';
+import { choiceFlag, countFlag, portFlag, positiveNumberFlag } from './commands/cli-flags.js';
 import { prepareDaemon, prepareRuntime } from './commands/daemon-command.js';
 import { runCommand } from './commands/run-command.js';
 import { driverFactoryByName, pendingDriverRequests } from './driver/driver-factories.js';
@@ -18,7 +18,13 @@ import { parseSweep, sweepPlan } from './rate/sweep-plan.js';
 import { reportCommand } from './report/report-command.js';
 import { VERSION } from './version.js';
 import { problemsOf } from './workload/file-validation-error.js';
-import { atMost, MAX_P99_TARGET_MS, MAX_PERIOD_SECONDS, MAX_RATE } from './workload/limits.js';
+import {
+  atMost,
+  MAX_P99_TARGET_MS,
+  MAX_PERIOD_SECONDS,
+  MAX_PRODUCER_PROCESSES,
+  MAX_RATE,
+} from './workload/limits.js';
 import { validateFiles } from './workload/validate-files.js';
 
 const EXIT_OK = 0;
@@ -68,6 +74,18 @@ function stopSignal(): AbortSignal {
   process.on('SIGINT', (name) => signals.receive(name));
   process.on('SIGTERM', (name) => signals.receive(name));
   return signals.signal;
+}
+
+/** --producer-processes (engine.producerProcesses): run's and daemon's. */
+function producerProcessesParser(name: string): (value: string) => number {
+  return countFlag(name, MAX_PRODUCER_PROCESSES, 'one per core');
+}
+
+function producerProcessesOption(): Option {
+  return new Option(
+    '--producer-processes <n>',
+    `processes the send path runs in, at most one per producer: 1 this process (default), 2 or more child processes, 0 one per core (${atMost(MAX_PRODUCER_PROCESSES)}; environment SOAKBENCH_PRODUCER_PROCESSES)`,
+  ).argParser(producerProcessesParser('--producer-processes'));
 }
 
 /** --log-level: choices() lists them in --help; the parser words a bad one like every other flag. */
@@ -135,6 +153,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       '--slo <file>',
       "SLO thresholds (YAML or JSON, an `slo:` block's content) replacing each workload's `slo:`; a failed verdict exits 3",
     )
+    .addOption(producerProcessesOption())
     .addOption(logLevelOption('log level of the JSON log lines on stderr', 'warn'))
     .argument('<workload...>', 'OMB workload files (YAML or JSON)')
     .addHelpText(
@@ -148,6 +167,13 @@ function buildProgram(setExit: (code: number) => void): Command {
         });
       }
       const log = createLogger({ level: opts.logLevel });
+      // The flag, else the environment (as the daemon reads it), else the main process.
+      const fromEnv = process.env.SOAKBENCH_PRODUCER_PROCESSES;
+      const producerProcesses: number | undefined =
+        opts.producerProcesses ??
+        (fromEnv === undefined
+          ? undefined
+          : producerProcessesParser('SOAKBENCH_PRODUCER_PROCESSES')(fromEnv));
       const progress = createProgressLine(process.stdout);
       const outcome = await runCommand({
         driverFactory: driverFactoryByName('kafka'),
@@ -160,6 +186,7 @@ function buildProgram(setExit: (code: number) => void): Command {
         p99TargetMs: opts.p99TargetMs,
         maxRate: opts.maxRate,
         httpPort: opts.httpPort,
+        producerProcesses,
         ...(opts.sweep && { sweep: sweepPlan(opts.sweep, opts.sweepSeconds ?? 30) }),
         sloPath: opts.slo,
         signal: stopSignal(),
@@ -194,6 +221,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       new Option('--http-port <port>', 'port to listen on (default 8080)').argParser(portFlag('--http-port')),
     )
     .option('--bootstrap-servers <list>', "overrides the driver file's bootstrap.servers")
+    .addOption(producerProcessesOption())
     .addOption(logLevelOption('log level (default info)'))
     .action(async (opts) => {
       await prepareRuntime();

@@ -50,3 +50,13 @@ export function choiceFlag<T extends string>(flag: string, choices: readonly T[]
     return found;
   };
 }
+
+/** A whole number from 0 to `max` (`zero` says what 0 means, for the message). */
+export function countFlag(flag: string, max: number, zero?: string): FlagParser<number> {
+  const expected = `a whole number from 0 to ${max}${zero ? ` (0: ${zero})` : ''}`;
+  return (value) => {
+    const n = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || n > max) throw badFlag(flag, expected, value);
+    return n;
+  };
+}

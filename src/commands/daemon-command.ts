@@ -18,6 +18,7 @@ export interface DaemonFlags {
   httpPort?: number;
   bootstrapServers?: string;
   logLevel?: string;
+  producerProcesses?: number;
 }
 
 /** True for addresses only this machine can reach. */
@@ -43,6 +44,7 @@ export function prepareDaemon(
       'http.port': flags.httpPort,
       'kafka.bootstrapServers': flags.bootstrapServers,
       'log.level': flags.logLevel,
+      'engine.producerProcesses': flags.producerProcesses,
     },
   });
   if (!isLoopback(config.http.host) && !config.api.token && !config.http.allowUnauthenticated) {

@@ -59,6 +59,8 @@ export interface RunOptions {
   scheduler?: Scheduler;
   /** Serve /metrics, /status and the live page on 127.0.0.1:port during the run (src/commands/run-http.ts). */
   httpPort?: number;
+  /** Processes the send path runs in (--producer-processes, SOAKBENCH_PRODUCER_PROCESSES; default 1: this one). */
+  producerProcesses?: number;
   /** --sweep: the test phase holds these rates in turn instead of the workload's (src/commands/capacity-sweep.ts). */
   sweep?: SweepPlan;
 }
@@ -148,6 +150,7 @@ async function runOne(
       cleanupTopics: options.cleanupTopics,
       statisticsIntervalMs: adaptiveRate ? 1_000 : 0,
       lateAfterMs: options.lateAfterMs ?? 30_000,
+      producerProcesses: options.producerProcesses,
     },
     log: (event, fields) => log.info({ workload: workload.name, ...fields }, event),
   });

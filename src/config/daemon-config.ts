@@ -6,7 +6,7 @@ import convict from 'convict';
 import { parse as parseYaml } from 'yaml';
 import { SoakbenchError } from '../errors.js';
 import { LOG_LEVELS } from '../log/logger.js';
-import { atMost, MAX_P99_TARGET_MS, MAX_RATE } from '../workload/limits.js';
+import { atMost, MAX_P99_TARGET_MS, MAX_PRODUCER_PROCESSES, MAX_RATE } from '../workload/limits.js';
 
 /** The daemon's settings, typed and frozen. Names and environment variables: README.md, "Configuration"; docs/architecture.md, "Files". */
 export interface DaemonConfig {
@@ -32,6 +32,8 @@ export interface DaemonConfig {
     consumerProcesses: number;
   };
   integrity: { lateAfterMs: number };
+  /** How the load engine runs (docs/architecture.md, "Processes"). */
+  engine: { producerProcesses: number };
 }
 
 /**
@@ -76,6 +78,14 @@ convict.addFormats({
     },
     coerce: (v: unknown) =>
       typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v,
+  },
+  'producer-processes': {
+    validate: (v: unknown) => {
+      if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > MAX_PRODUCER_PROCESSES) {
+        throw new Error(`must be an integer from 0 to ${MAX_PRODUCER_PROCESSES} (0: one per core)`);
+      }
+    },
+    coerce: (v: unknown) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v),
   },
   'tcp-port': {
     validate: (v: unknown) => {
@@ -264,6 +274,14 @@ const schema = {
       format: 'positive-int',
       default: 30_000,
       env: 'SOAKBENCH_LATE_AFTER_MS',
+    },
+  },
+  engine: {
+    producerProcesses: {
+      doc: 'processes the send path runs in, at most one per producer: 1 the main process, 2 or more child processes, 0 one per core',
+      format: 'producer-processes',
+      default: 1,
+      env: 'SOAKBENCH_PRODUCER_PROCESSES',
     },
   },
 };

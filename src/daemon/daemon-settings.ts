@@ -35,6 +35,7 @@ export function daemonGraphOptions(o: {
       maxInFlight: config.generator.maxInFlight,
       producerClients: config.generator.producerClients,
       consumerProcesses: config.generator.consumerProcesses,
+      producerProcesses: config.engine.producerProcesses,
       connectTimeoutMs: config.kafka.connectTimeoutMs,
       statisticsIntervalMs: config.kafka.statisticsIntervalMs,
       lateAfterMs: config.integrity.lateAfterMs,

@@ -90,6 +90,13 @@ export function controllerView(controller: AdaptiveController, rate: number): Re
   };
 }
 
+/** The producer processes in /status: how many run now, their process ids, deaths restarted. */
+function producerProcessesView(
+  p: { processes: number; pids: number[]; restarts: number } | undefined,
+): Record<string, unknown> {
+  return { processes: p?.processes ?? 0, pids: p?.pids ?? [], restarts: p?.restarts ?? 0 };
+}
+
 /** GET /status. */
 export function statusView(v: ViewSources): Record<string, unknown> {
   const { stats: s, session, integrity } = v;
@@ -124,6 +131,7 @@ export function statusView(v: ViewSources): Record<string, unknown> {
       undecidedGaps: integrity.undecided,
     },
     restarts: { ...s.events.restarts },
+    producerProcesses: producerProcessesView(session.engine?.producerProcesses()),
     eventLoopDelayP99Ms: round(v.loopDelay.percentile(99) / 1e6),
     lastErrors: s.events.lastErrors(),
   };
@@ -181,6 +189,7 @@ export function metricsSource(v: ViewSources): MetricsSource {
     paused: () => session.paused,
     ready: () => v.readiness().ready,
     inFlight: () => session.inFlight,
+    producerProcesses: () => session.engine?.producerProcesses().processes ?? 0,
     workerRestarts: () => s.events.restarts,
     info: () => ({ version: VERSION, driver: v.driverName, workload: session.workload.name }),
     client: () => v.clientStats.view(),

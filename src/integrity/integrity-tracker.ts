@@ -25,6 +25,11 @@ export class IntegrityTracker {
     this.ledger.recordFailure(runId, stream, partition, sequence);
   };
 
+  /** A producer process died: sequences from `fromSeq` on were never acknowledged (not lost if missing). */
+  readonly onAbandoned = (runId: number, stream: number, partition: number, fromSeq: number): void => {
+    this.ledger.recordAbandoned(runId, stream, partition, fromSeq);
+  };
+
   readonly onIntegrity = (
     counts: { duplicated: number; outOfOrder: number; late: number },
     gaps: readonly ReportedGap[],

@@ -16,6 +16,8 @@ export class LossLedger {
   private readonly failed = new Map<string, number[]>();
   private failedCount = 0;
   private pending: ReportedGap[] = [];
+  /** Per (run, producer, partition) of a dead sender: sequences from here on were never acknowledged. */
+  private readonly abandoned = new Map<string, number>();
 
   /** Bound on remembered failed sends (errors are rare; past this the oldest are forgotten). */
   constructor(private readonly maxFailed = 1_000_000) {}
@@ -41,6 +43,15 @@ export class LossLedger {
     }
   }
 
+  /**
+   * The sender of (run, producer, partition) died (a producer process) with sequences from `fromSeq` on
+   * never confirmed: they were not acknowledged, so missing ones are not lost.
+   */
+  recordAbandoned(runId: number, producerId: number, partition: number, fromSeq: number): void {
+    const key = LossLedger.key(runId, producerId, partition);
+    this.abandoned.set(key, Math.min(fromSeq, this.abandoned.get(key) ?? fromSeq));
+  }
+
   addGaps(gaps: readonly ReportedGap[]): void {
     for (const g of gaps) this.pending.push(g);
   }
@@ -64,10 +75,13 @@ export class LossLedger {
         keep.push(g);
         continue;
       }
-      const failed = this.failed.get(LossLedger.key(g.runId, g.producerId, g.partition)) ?? [];
+      const key = LossLedger.key(g.runId, g.producerId, g.partition);
+      const failed = this.failed.get(key) ?? [];
+      // Sequences from `from` on were never acknowledged (their sender died): not lost, whatever failed.
+      const from = Math.max(g.start, Math.min(g.end, this.abandoned.get(key) ?? g.end));
       let failedInGap = 0;
-      for (const seq of failed) if (seq >= g.start && seq < g.end) failedInGap++;
-      added += g.end - g.start - failedInGap;
+      for (const seq of failed) if (seq >= g.start && seq < from) failedInGap++;
+      added += from - g.start - failedInGap;
     }
     this.pending = keep;
     this.lost += added;

@@ -105,6 +105,8 @@ export interface MetricsSource extends ProfileSloSource {
   paused(): boolean;
   ready(): boolean;
   inFlight(): number;
+  /** Producer processes running now (0: the send path runs in the main process). */
+  producerProcesses?(): number;
   workerRestarts(): { producer: number; consumer: number };
   info(): { version: string; driver: string; workload: string };
   client(): { brokers: BrokerClientStats[]; queueMessages: number; txRetries: number };
@@ -294,6 +296,11 @@ export function createDaemonRegistry(
   );
   gauge('soakbench_inflight_messages', 'Messages sent and not yet acknowledged or failed.', () =>
     source.inFlight(),
+  );
+  gauge(
+    'soakbench_producer_processes',
+    'Producer child processes running now (0: the send path runs in the main process).',
+    () => source.producerProcesses?.() ?? 0,
   );
   add(
     'soakbench_worker_restarts_total',

@@ -18,6 +18,7 @@ export type EngineSettings = Pick<
   | 'maxInFlight'
   | 'producerClients'
   | 'consumerProcesses'
+  | 'producerProcesses'
   | 'connectTimeoutMs'
   | 'statisticsIntervalMs'
 > & {
@@ -88,10 +89,19 @@ export function buildSessionGraph(o: SessionGraphOptions): SessionGraph {
         stats,
         initialRate: rate,
         onClientStats: (i, s) => clientStats.update(i, s),
-        integrity: { lateAfterMs, onFailure: integrity.onFailure, onIntegrity: integrity.onIntegrity },
+        integrity: {
+          lateAfterMs,
+          onFailure: integrity.onFailure,
+          onIntegrity: integrity.onIntegrity,
+          onAbandoned: integrity.onAbandoned,
+        },
         onProducerRestart: (reason) => {
           events.countRestart('producer');
           events.noteError(`producer client failed (${reason}); replacing it`);
+        },
+        onProducerProcessRestart: (reason) => {
+          events.countRestart('producer');
+          events.noteError(`${reason}; restarting`);
         },
         onConsumerRestart: (reason) => {
           events.countRestart('consumer');

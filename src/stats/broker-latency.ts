@@ -1,6 +1,11 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { BucketCounter } from './bucket-counter.js';
-import { createHistogram, hdrWebAssemblyReady } from './histogram-factory.js';
+import {
+  createHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  hdrWebAssemblyReady,
+} from './histogram-factory.js';
 import { DEFAULT_MAX_LATENCY_US } from './latency-recorder.js';
 
 /** Broker slots at most, "unknown" included: bounds the series count whatever the cluster (docs/metrics.md). */
@@ -36,6 +41,8 @@ export class BrokerLatency {
   private readonly response: Histogram[] = [];
   private readonly series: BrokerSeries[] = [];
   private readonly errors: Map<string, number>[] = [];
+  /** Per slot, the error counts `drainShares()` handed over so far. */
+  private readonly sentErrors: Map<string, number>[] = [];
 
   constructor(boundsUs: readonly number[], maxUs = DEFAULT_MAX_LATENCY_US) {
     this.boundsUs = boundsUs;
@@ -80,6 +87,59 @@ export class BrokerLatency {
       p.reset();
       r.reset();
     }
+  }
+
+  /**
+   * For a producer process's report (src/worker/producer-runner.ts): each slot's interval histograms
+   * encoded, and its send errors since the previous call, by broker id; resets the intervals. Slots
+   * with nothing new are left out.
+   */
+  drainShares(): { broker: string; publish: string; response: string; errors: Record<string, number> }[] {
+    const out: { broker: string; publish: string; response: string; errors: Record<string, number> }[] = [];
+    for (let s = 0; s < this.publish.length; s++) {
+      const p = this.publish[s]!;
+      const r = this.response[s]!;
+      const errors: Record<string, number> = {};
+      let anyError = false;
+      const sent = this.sentErrors[s] ?? new Map<string, number>();
+      this.sentErrors[s] = sent;
+      for (const [reason, n] of this.errors[s]!) {
+        const d = n - (sent.get(reason) ?? 0);
+        if (d > 0) {
+          errors[reason] = d;
+          sent.set(reason, n);
+          anyError = true;
+        }
+      }
+      if (p.totalCount === 0 && r.totalCount === 0 && !anyError) continue;
+      out.push({ broker: this.ids[s]!, publish: encodeHistogram(p), response: encodeHistogram(r), errors });
+      p.reset();
+      r.reset();
+    }
+    return out;
+  }
+
+  /** Merges a producer process's share of broker `broker` (an id or "unknown") into its slot's interval. */
+  addShare(share: {
+    broker: string;
+    publish: string;
+    response: string;
+    errors: Record<string, number>;
+  }): void {
+    const slot = share.broker === UNKNOWN_BROKER ? UNKNOWN_BROKER_SLOT : this.slotOf(Number(share.broker));
+    for (const [target, text] of [
+      [this.publish[slot]!, share.publish],
+      [this.response[slot]!, share.response],
+    ] as const) {
+      const decoded = decodeHistogram(text, hdrWebAssemblyReady());
+      try {
+        target.add(decoded);
+      } finally {
+        decoded.destroy();
+      }
+    }
+    const m = this.errors[slot]!;
+    for (const [reason, n] of Object.entries(share.errors)) m.set(reason, (m.get(reason) ?? 0) + n);
   }
 
   /**

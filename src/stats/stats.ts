@@ -201,6 +201,26 @@ export class Stats {
     this.bytesReceived += bytes;
   }
 
+  /**
+   * Sends measured elsewhere (a producer process's report), merged as counts: acknowledged messages and
+   * bytes, sends handed to a client, failed sends by reason. Latencies arrive through the recorders'
+   * `addEncoded`, per-broker values through `brokers.addShare`.
+   */
+  addSent(c: {
+    messages: number;
+    bytes: number;
+    attempts: number;
+    errorsByReason: Record<string, number>;
+  }): void {
+    this.messagesSent += c.messages;
+    this.bytesSent += c.bytes;
+    this.sendAttempts += c.attempts;
+    for (const [reason, n] of Object.entries(c.errorsByReason)) {
+      this.sendErrors += n;
+      this.sendErrorsByReason.set(reason, (this.sendErrorsByReason.get(reason) ?? 0) + n);
+    }
+  }
+
   /** Closes the current interval at `nowNs` and starts the next one. */
   snapshotInterval(nowNs: number): PeriodStats {
     const counts = this.countsSince(this.intervalMarks);

@@ -28,6 +28,12 @@ export interface LoadEngineOptions {
   maxInFlight?: number;
   /** librdkafka producer clients shared by the workload's producers (default min(producers, 4)). */
   producerClients?: number;
+  /**
+   * Processes the producers' send path runs in (engine.producerProcesses; at most one per producer).
+   * Default and 1: this process. 2 or more: child processes (src/worker/producer-pool.ts), or inline
+   * hosts of their own for a driver that cannot cross processes.
+   */
+  producerProcesses?: number;
   /** Child processes the consumers run in (default 2; none for a driver that cannot cross processes). */
   consumerProcesses?: number;
   connectTimeoutMs?: number;
@@ -38,6 +44,8 @@ export interface LoadEngineOptions {
   integrity?: {
     lateAfterMs: number;
     onFailure: FailureListener;
+    /** A producer process ended: its sequences from `fromSeq` on were never acknowledged. */
+    onAbandoned?: (runId: number, stream: number, partition: number, fromSeq: number) => void;
     onIntegrity: ConsumerPoolOptions['onIntegrity'];
   };
   /** librdkafka statistics of producer client `index` (needs statisticsIntervalMs > 0). */
@@ -46,6 +54,8 @@ export interface LoadEngineOptions {
   statisticsIntervalMs?: number;
   /** A producer client failed fatally and is being replaced. */
   onProducerRestart?: (reason: string) => void;
+  /** A producer process died and is being restarted (after a backoff). */
+  onProducerProcessRestart?: (reason: string, attempt: number) => void;
   /** A consumer process died and is being restarted. */
   onConsumerRestart?: (reason: string, attempt: number) => void;
   /** A client-level error (rare: connection loss, all brokers down …). */

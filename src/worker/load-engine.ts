@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Admin, Driver, DriverFactory, Producer } from '../driver/driver.js';
+import { availableParallelism } from 'node:os';
+import type { Admin, Driver, DriverFactory } from '../driver/driver.js';
 import { driverFactoryByName } from '../driver/driver-factories.js';
 import { isSoakbenchError, SoakbenchError } from '../errors.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
@@ -10,6 +11,8 @@ import { ConsumerPool } from './consumer-pool.js';
 import type { ConsumerSpec } from './consumer-protocol.js';
 import { LeaderRefresh } from './leader-refresh.js';
 import type { LoadEngineOptions } from './load-engine-options.js';
+import { ProducerClients } from './producer-clients.js';
+import { ProducerPool } from './producer-pool.js';
 import { type ProducerStream, SendLoop } from './send-loop.js';
 
 export type { LoadEngineOptions };
@@ -48,14 +51,15 @@ export class LoadEngine {
   private readonly driver: Driver;
   private readonly driverFactory: DriverFactory | undefined;
   private admin: Admin | undefined;
-  private clients: Producer[] = [];
+  private clients: ProducerClients | undefined;
   private loop: SendLoop | undefined;
+  /** The producers in child processes (engine.producerProcesses ≥ 2), instead of `loop` here. */
+  private producers: ProducerPool | undefined;
   private leaders: LeaderRefresh | undefined;
   private pool: ConsumerPool | undefined;
   private streams: ProducerStream[] = [];
   private createdTopics: string[] = [];
   private stopping: Promise<void> | undefined;
-  private readonly replacing = new Set<number>();
 
   constructor(options: LoadEngineOptions) {
     this.o = options;
@@ -146,15 +150,29 @@ export class LoadEngine {
         id++;
       }
     }
+    if (this.producerProcessCount(producerCount) >= 2) {
+      await this.startProducerPool(producerCount, clientCount, paused);
+      return;
+    }
+    const clients = new ProducerClients({
+      driver: this.driver,
+      settings,
+      runTag: this.runTag,
+      count: clientCount,
+      statisticsIntervalMs: this.o.statisticsIntervalMs,
+      onStats: this.o.onClientStats,
+      onError: this.o.onClientError,
+      onRestart: this.o.onProducerRestart,
+      log: (event, fields) => this.log(event, fields),
+    });
+    this.clients = clients;
     let loop: SendLoop | undefined;
-    const onDelivery = (errorCode: string | null, token: number): void => loop!.onDelivery(errorCode, token);
-    for (let i = 0; i < clientCount; i++) this.clients.push(this.newClient(i, onDelivery));
-    await Promise.all(this.clients.map((c) => c.connect()));
+    await clients.connect((errorCode, token) => loop!.onDelivery(errorCode, token));
     loop = new SendLoop({
       clock: this.o.clock,
       stats: this.o.stats,
       limiter: this.limiter,
-      clients: this.clients,
+      clients: clients.list,
       streams: this.streams,
       payloads: createPayloadSource(workload),
       keys: createKeyDistributor(workload.keyDistributor),
@@ -165,7 +183,7 @@ export class LoadEngine {
       onFailure: this.o.integrity?.onFailure,
     });
     this.loop = loop;
-    this.leaders = await LeaderRefresh.startFor(this.o.stats.brokers, loop, this.streams, () => this.clients);
+    this.leaders = await LeaderRefresh.startFor(this.o.stats.brokers, loop, this.streams, () => clients.list);
     if (!paused) this.limiter.resume();
     loop.start();
     this.log('producing', {
@@ -176,62 +194,60 @@ export class LoadEngine {
     });
   }
 
-  private newClient(i: number, onDelivery: (errorCode: string | null, token: number) => void): Producer {
-    const { settings } = this.o;
-    const statsMs = this.o.statisticsIntervalMs ?? 0;
-    const onStats = this.o.onClientStats;
-    // A client.id from the driver file is kept as it is (broker quotas are set per client id);
-    // otherwise each client gets one that says which run it belongs to.
-    const overrides: Record<string, string | number> = {};
-    if (settings.producer['client.id'] === undefined)
-      overrides['client.id'] = `soakbench-${this.runTag}-${i}`;
-    // librdkafka allows a million requests in flight per connection; the Java client 5. Java's default
-    // keeps batches fuller under load (fewer, larger requests), which is what OMB numbers assume.
-    if (
-      settings.producer['max.in.flight.requests.per.connection'] === undefined &&
-      settings.producer['max.in.flight'] === undefined
-    ) {
-      overrides['max.in.flight.requests.per.connection'] = 5;
-    }
-    if (statsMs > 0) overrides['statistics.interval.ms'] = statsMs;
-    return this.driver.producer({
-      onDelivery,
-      overrides,
-      onStats: statsMs > 0 && onStats ? (stats) => onStats(i, stats) : undefined,
-      onError: this.o.onClientError,
-      onFatal: (err) => void this.replaceClient(i, onDelivery, err),
-    });
+  /**
+   * Producer processes to run: engine.producerProcesses (0: one per core), at most one per producer; 1 (or a driver
+   * given as an instance, whose clients no other process can rebuild) keeps the send path here.
+   */
+  private producerProcessCount(producerCount: number): number {
+    const configured = this.o.producerProcesses ?? 1;
+    const wanted = configured === 0 ? availableParallelism() : configured;
+    if (this.o.driver !== undefined && this.driverFactory === undefined) return 1;
+    return Math.max(1, Math.min(wanted, producerCount));
   }
 
-  /**
-   * A producer client hit a fatal error: a new one takes its place (the send loop reads the same
-   * array), after a backoff of 1, 2, 4 … 30 s while connecting fails. Messages the old one still held
-   * fail with its close and are counted as send errors.
-   */
-  private async replaceClient(
-    i: number,
-    onDelivery: (e: string | null, t: number) => void,
-    err: Error,
+  /** The send path in producer processes (src/worker/producer-pool.ts). */
+  private async startProducerPool(
+    producerCount: number,
+    clientCount: number,
+    paused: boolean,
   ): Promise<void> {
-    if (this.stopping || this.replacing.has(i)) return;
-    this.replacing.add(i);
-    this.log('producer client failed; replacing it', { client: i, error: err.message });
-    this.o.onProducerRestart?.(err.message);
-    const old = this.clients[i]!;
-    for (let attempt = 0; !this.stopping; attempt++) {
-      await new Promise((r) => setTimeout(r, Math.min(30_000, 1_000 * 2 ** attempt)));
-      const next = this.newClient(i, onDelivery);
-      try {
-        await next.connect();
-        this.clients[i] = next;
-        break;
-      } catch (e) {
-        await next.close(1_000).catch(() => {});
-        this.log('producer client replacement failed; retrying', { client: i, error: (e as Error).message });
-      }
-    }
-    this.replacing.delete(i);
-    await old.close(1_000).catch(() => {});
+    const { workload, settings } = this.o;
+    const integrity = this.o.integrity;
+    const pool = new ProducerPool({
+      driverFactory: this.driverFactory ?? driverFactoryByName(this.driver.name),
+      settings,
+      clock: this.o.clock,
+      stats: this.o.stats,
+      streams: this.streams,
+      processes: this.producerProcessCount(producerCount),
+      runTag: this.runTag,
+      rate: () => this.limiter.rate,
+      paused,
+      workload,
+      maxInFlight: this.o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      producerClients: clientCount,
+      stickyMessages: stickyMessages(settings.producer['batch.size'], workload.messageSize),
+      connectTimeoutMs: this.o.connectTimeoutMs,
+      statisticsIntervalMs: this.o.statisticsIntervalMs,
+      onClientStats: this.o.onClientStats,
+      onClientError: this.o.onClientError,
+      onRestart: (reason, attempt) => {
+        if (attempt > 0) this.o.onProducerProcessRestart?.(reason, attempt);
+        else this.o.onProducerRestart?.(reason);
+      },
+      onFailure: integrity?.onFailure,
+      onAbandoned: integrity?.onAbandoned,
+      log: (event, fields) => this.log(event, fields),
+    });
+    this.producers = pool;
+    await pool.start();
+    if (!paused) this.limiter.resume();
+    this.log('producing', {
+      topics: this.topics,
+      rate: this.limiter.rate,
+      producers: producerCount,
+      processes: pool.processes,
+    });
   }
 
   private async prepareTopics(admin: Admin): Promise<Map<string, number>> {
@@ -277,19 +293,34 @@ export class LoadEngine {
   setRate(rate: number): void {
     this.limiter.setRate(rate);
     this.loop?.wake();
+    this.producers?.setRate();
   }
 
   pause(): void {
     this.limiter.pause();
+    this.producers?.pause();
   }
 
   resume(): void {
     this.limiter.resume();
     this.loop?.wake();
+    this.producers?.resume();
+  }
+
+  /** Producer processes running now and their process ids (none: the send path runs in this process). */
+  producerProcesses(): { processes: number; pids: number[]; restarts: number } {
+    const p = this.producers;
+    return { processes: p?.processes ?? 0, pids: p?.pids ?? [], restarts: p?.restarts ?? 0 };
+  }
+
+  /** Ends producer process `index` as a crash would (it is restarted); false without one: for fault tests. */
+  killProducerProcess(index: number): boolean {
+    return this.producers?.kill(index) ?? false;
   }
 
   /** Times sending stopped early: a client's queue was full, or the in-flight cap was reached. */
   get backpressure(): { queueFullTicks: number; inFlightFullTicks: number } {
+    if (this.producers) return this.producers.backpressure;
     return {
       queueFullTicks: this.loop?.queueFullTicks ?? 0,
       inFlightFullTicks: this.loop?.inFlightFullTicks ?? 0,
@@ -297,31 +328,36 @@ export class LoadEngine {
   }
 
   get maxInFlight(): number {
+    if (this.producers) return this.o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     return this.loop?.inFlight.capacity ?? 0;
   }
 
   /** True when sequences [start, end) of producer `producerId`'s partition are still in flight in this engine's run. */
   inFlightIn(runId: number, producerId: number, partition: number, start: number, end: number): boolean {
+    if (this.producers) return this.producers.inFlightIn(runId, producerId, partition, start, end);
     const loop = this.loop;
     return loop !== undefined && loop.runId === runId && loop.inFlightIn(producerId, partition, start, end);
   }
 
   get inFlight(): number {
+    if (this.producers) return this.producers.inFlight;
     return this.loop?.inFlight.size ?? 0;
   }
 
   /** Age of the oldest message in flight, ns (0 when none): a leading indicator of latency. */
   oldestInFlightAgeNs(): number {
+    if (this.producers) return this.producers.oldestInFlightAgeNs();
     const oldest = this.loop?.inFlight.oldestIntendedNs() ?? Number.POSITIVE_INFINITY;
     return Number.isFinite(oldest) ? Math.max(0, this.o.clock.nowNs() - oldest) : 0;
   }
 
   /** Acknowledged minus consumed, per subscription (each group must read every message of its topic). */
   backlogBySubscription(): number[] {
-    if (!this.pool || !this.loop) return this.subscriptions.map(() => 0);
+    const acked = this.loop?.ackedByStream ?? this.producers?.ackedByStream;
+    if (!this.pool || !acked) return this.subscriptions.map(() => 0);
     const ackedByTopic = new Map<string, number>();
     this.streams.forEach((s, i) => {
-      ackedByTopic.set(s.topic, (ackedByTopic.get(s.topic) ?? 0) + this.loop!.ackedByStream[i]!);
+      ackedByTopic.set(s.topic, (ackedByTopic.get(s.topic) ?? 0) + acked[i]!);
     });
     return this.subscriptions.map((s, i) =>
       Math.max(0, (ackedByTopic.get(s.topic) ?? 0) - this.pool!.receivedBySubscription[i]!),
@@ -338,9 +374,12 @@ export class LoadEngine {
     return { messages: received.reduce((a, b) => a + b, 0), bytes: this.pool?.receivedBytes ?? 0 };
   }
 
-  /** Asks the consumer threads for their latest counts now. */
+  /**
+   * Asks the consumer processes (and the producer processes, when the send path runs in them) for their
+   * latest counts now: a period closed right after counts everything up to now.
+   */
   async refreshConsumers(timeoutMs = 2_000): Promise<void> {
-    await this.pool?.flush(timeoutMs);
+    await Promise.all([this.producers?.flush(timeoutMs), this.pool?.flush(timeoutMs)]);
   }
 
   /**
@@ -366,7 +405,10 @@ export class LoadEngine {
     this.loop?.stop();
     this.leaders?.stop();
     this.limiter.pause();
-    await step('flush producers', () => Promise.all(this.clients.map((c) => c.flush(flushMs))));
+    this.clients?.stopReplacing();
+    await step('flush producers', () => this.clients?.flush(flushMs));
+    // Producer processes flush, close their clients and report a last time before they end.
+    await step('stop producer processes', () => this.producers?.stop(flushMs));
     // Paused for a backlog that never drained (an interrupted run): the drain below needs them reading.
     if (drainMs > 0 && this.pool?.isPaused) await step('resume consumers', () => this.pool!.resume(2_000));
     if (drainMs > 0 && this.pool) {
@@ -384,7 +426,7 @@ export class LoadEngine {
       await step('final integrity report', () => this.pool!.flush(2_000, true));
     }
     await step('stop consumers', () => this.pool?.stop(10_000));
-    await step('close producers', () => Promise.all(this.clients.map((c) => c.close(5_000))));
+    await step('close producers', () => this.clients?.close(5_000));
     if (this.o.cleanupTopics && this.createdTopics.length > 0) {
       await step('delete topics', async () => {
         await this.admin?.deleteTopics(this.createdTopics);

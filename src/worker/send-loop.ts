@@ -75,6 +75,8 @@ export class SendLoop {
   /** Broker slot of each stream's partitions' leader, at `leaderBase[stream] + partition` (setLeaderSlots). */
   private readonly leaderSlots: Uint8Array;
   private readonly leaderBase: Int32Array;
+  /** Position in `streams` of each stream id (ids are global; a producer process runs a subset). */
+  private readonly positionOfId: Int32Array;
   /** Epoch µs at nowNs() = 0: turns intended monotonic times into the wall times carried in messages. */
   private readonly wallOriginUs: number;
   private nextStream = 0;
@@ -112,6 +114,10 @@ export class SendLoop {
       base += s.partitions;
     });
     this.leaderSlots = new Uint8Array(base);
+    this.positionOfId = new Int32Array(options.streams.reduce((m, s) => Math.max(m, s.id + 1), 0));
+    options.streams.forEach((s, i) => {
+      this.positionOfId[s.id] = i;
+    });
   }
 
   /**
@@ -170,13 +176,37 @@ export class SendLoop {
     return false;
   }
 
+  /**
+   * Writes into `out`, per stream (in `streams` order) and partition, flat, the sequence below which every
+   * message of that stream and partition is settled (acknowledged or failed): the lowest in flight, else
+   * the next to be sent. O(capacity); for the producer processes' periodic reports, not the hot path.
+   */
+  settledBelow(out: Float64Array): void {
+    const t = this.inFlight;
+    this.o.streams.forEach((_, s) => {
+      out.set(this.sequences[s]!, this.leaderBase[s]!);
+    });
+    if (t.size === 0) return;
+    for (let i = 0; i < t.capacity; i++) {
+      if (!t.isUsed(i)) continue;
+      const s = this.positionOfId[t.stream[i]!]!;
+      const at = this.leaderBase[s]! + t.partition[i]!;
+      if (t.sequence[i]! < out[at]!) out[at] = t.sequence[i]!;
+    }
+  }
+
+  /** Stream × partition entries of `settledBelow`. */
+  get partitionSlots(): number {
+    return this.leaderSlots.length;
+  }
+
   /** The delivery report of slot `slot` (the token given to the client). */
   readonly onDelivery = (errorCode: string | null, slot: number): void => {
     const t = this.inFlight;
     const ackNs = this.o.clock.nowNs();
     if (errorCode === null) {
       this.o.stats.recordAck(t.bytes[slot]!, t.intendedNs[slot]!, t.sentNs[slot]!, ackNs, t.broker[slot]!);
-      this.ackedByStream[t.stream[slot]!]!++;
+      this.ackedByStream[this.positionOfId[t.stream[slot]!]!]!++;
       this.o.onAck?.(t.stream[slot]!, t.partition[slot]!, t.sequence[slot]!);
     } else {
       this.o.stats.recordSendError(errorCode, t.broker[slot]!);

@@ -68,3 +68,6 @@ export const MAX_PERIOD_SECONDS = 3_600;
 export function atMost(bound: number, unit = ''): string {
   return `at most ${bound.toLocaleString('en-US')}${unit === '' ? '' : ` ${unit}`}`;
 }
+
+/** Producer processes at most (engine.producerProcesses, --producer-processes): a fork per process. */
+export const MAX_PRODUCER_PROCESSES = 64;

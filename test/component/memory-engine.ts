@@ -11,7 +11,7 @@ import { parseWorkload } from '../../src/workload/workload-parser.js';
 export function memoryEngine(
   name: string,
   rate: number,
-  options: { clock?: Clock; ackDelayMs?: number; partitions?: number } = {},
+  options: { clock?: Clock; ackDelayMs?: number; partitions?: number; producerProcesses?: number } = {},
 ) {
   const clock = options.clock ?? systemClock;
   const partitions = options.partitions ?? 4;
@@ -39,6 +39,7 @@ export function memoryEngine(
   );
   const stats = new Stats({ clock, subscriptionsPerTopic: 1 });
   const integrity = new IntegrityTracker();
+  const restarts = { count: 0 };
   const engine = new LoadEngine({
     driverFactory: memoryDriverFactory,
     settings,
@@ -48,8 +49,15 @@ export function memoryEngine(
     initialRate: rate,
     cleanupTopics: true,
     assignmentTimeoutMs: 2_000,
+    producerProcesses: options.producerProcesses,
     // Short horizons: a gap open 200 ms is judged, so a lost message shows within the test.
-    integrity: { lateAfterMs: 200, onFailure: integrity.onFailure, onIntegrity: integrity.onIntegrity },
+    integrity: {
+      lateAfterMs: 200,
+      onFailure: integrity.onFailure,
+      onIntegrity: integrity.onIntegrity,
+      onAbandoned: integrity.onAbandoned,
+    },
+    onProducerProcessRestart: () => restarts.count++,
   });
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   /** Runs for `ms`, then stops with a drain (at most `drainMs`) and settles the integrity ledger. */
@@ -59,11 +67,13 @@ export function memoryEngine(
     engine.resume();
     const startNs = clock.nowNs();
     await Promise.all([sleep(ms), during?.()]);
+    // Producer processes report every 100 ms: count everything sent up to now.
+    if (options.producerProcesses !== undefined) await engine.refreshConsumers(1_000);
     const measured = stats.cumulativeSnapshot();
     await engine.stop({ flushMs: 2_000, drainMs });
     integrity.settle([engine]);
     broker.close();
     return { measured, seconds: (clock.nowNs() - startNs) / 1e9 };
   };
-  return { broker, engine, stats, integrity, runFor, sleep };
+  return { broker, engine, stats, integrity, runFor, sleep, restarts };
 }

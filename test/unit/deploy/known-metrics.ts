@@ -33,6 +33,7 @@ export const SOAKBENCH_METRICS: readonly string[] = [
   'soakbench_controller_best_rate',
   'soakbench_slo_p99_target_seconds',
   'soakbench_worker_restarts_total',
+  'soakbench_producer_processes',
   'soakbench_latency_overflow_total',
   'soakbench_librdkafka_broker_rtt_seconds',
   'soakbench_librdkafka_broker_throttle_seconds',
