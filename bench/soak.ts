@@ -300,6 +300,7 @@ process.once('SIGINT', () => {
 
 const samples: Sample[] = [];
 const restarts: RestartWindow[] = [];
+const scrapeFailures: { tMs: number; what: string }[] = [];
 let restartError: string | undefined;
 
 /** The topic the daemon created for the workload (its name starts with the workload's prefix). */
@@ -356,7 +357,18 @@ try {
   while (next <= endMs) {
     await sleep(Math.max(0, next - Date.now()));
     if (daemonExit) throw new Error(`the daemon exited during the run (${JSON.stringify(daemonExit)})`);
-    const text = (await fetchText(`${base}/metrics`)).body;
+    // A scrape that fails or takes over 5 s is a finding (Prometheus's own timeout is 10 s), not the
+    // end of the soak: count it, say when, and go on.
+    const scrapeStart = Date.now();
+    const scraped = await fetchText(`${base}/metrics`).catch((e: Error) => e);
+    if (scraped instanceof Error || scraped.status !== 200) {
+      const what = scraped instanceof Error ? scraped.message : `HTTP ${scraped.status}`;
+      scrapeFailures.push({ tMs: scrapeStart - t0, what });
+      log(`/metrics failed after ${Date.now() - scrapeStart} ms: ${what}`);
+      next += sampleMs;
+      continue;
+    }
+    const text = scraped.body;
     const tMs = Date.now() - t0;
     const children = childPids(pid);
     const s: Sample = {
@@ -376,6 +388,9 @@ try {
     samples.push(s);
     finalMetrics = text;
     if (samples.length % 6 === 1) {
+      // Keep what was measured so far on disk: a soak of hours should not be lost to one late failure.
+      if (args.json)
+        await writeFile(args.json, JSON.stringify({ partial: true, samples, restarts, scrapeFailures }));
       log(
         `t=${(tMs / 60_000).toFixed(1)} min rss=${(s.daemonRssBytes / MB).toFixed(0)} MB ` +
           `consumers=${(s.consumerRssBytes / MB).toFixed(0)} MB (${s.consumerProcesses}) ` +
@@ -529,6 +544,10 @@ if (restartEveryMs) {
   out.push('');
 }
 out.push(
+  `Scrapes of /metrics that failed or took over 5 s: ${scrapeFailures.length === 0 ? 'none' : scrapeFailures.map((f) => `${(f.tMs / 60_000).toFixed(1)} min (${f.what})`).join(', ')}.`,
+);
+out.push('');
+out.push(
   `Messages acknowledged: ${grouped(last?.messagesSent ?? 0)}. SIGTERM: exit code ${stop.code}` +
     `${stop.signal ? ` (signal ${stop.signal})` : ''} after ${(stop.ms / 1000).toFixed(1)} s. ` +
     `Load average after: ${loadavg()
@@ -540,7 +559,7 @@ if (args.json) {
   await writeFile(
     args.json,
     JSON.stringify(
-      { startedAt, rate, minutes, bootstrap, samples, restarts, integrity, stop, daemonLog },
+      { startedAt, rate, minutes, bootstrap, samples, restarts, scrapeFailures, integrity, stop, daemonLog },
       null,
       2,
     ),
