@@ -31,7 +31,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { replicatedDriverYaml } from '../test/helpers/cluster.js';
+import { replicatedDriverYaml, waitInIsr } from '../test/helpers/cluster.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { COMMON_OPTIONS, splitArgs } from './lib/bench-args.js';
 import { REPO_ROOT } from './lib/repo-root.js';
@@ -157,6 +157,8 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 const execFileAsync = promisify(execFile);
+/** Partitions of the soak's one topic. */
+const PARTITIONS = 8;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const MB = 1024 * 1024;
 
@@ -192,21 +194,6 @@ async function kafkaSh(...cmd: string[]): Promise<void> {
   log(`kafka.sh ${cmd.join(' ')}: ${said[said.length - 1] ?? ''}`);
 }
 
-/** Waits (bounded) until broker `n` is in the ISR of every partition of `topic`. */
-async function waitInIsr(topic: string, n: number, partitions: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = await execFileAsync('kcat', ['-b', bootstrap, '-L', '-t', topic], { timeout: 30_000 }).then(
-      (r) => r.stdout,
-      () => '',
-    );
-    const isrs = [...text.matchAll(/partition (\d+), leader -?\d+, replicas: [\d,]+, isrs: ([\d,]+)/g)];
-    if (isrs.length === partitions && isrs.every((m) => m[2]!.split(',').includes(String(n)))) return;
-    if (Date.now() > deadline) throw new Error(`broker ${n} not back in every ISR of ${topic} in time`);
-    await sleep(1_000);
-  }
-}
-
 /** One broker's stop and start during a rolling restart, in ms since the daemon became ready. */
 interface RestartWindow {
   broker: number;
@@ -223,7 +210,7 @@ await writeFile(
   [
     `name: soak ${rate} msg/s`,
     'topics: 1',
-    'partitionsPerTopic: 8',
+    `partitionsPerTopic: ${PARTITIONS}`,
     'messageSize: 1024',
     'useRandomizedPayloads: true',
     'randomBytesRatio: 0.5',
@@ -324,7 +311,7 @@ async function rollingRestarts(t0: number, endMs: number, alive: () => boolean):
       await sleep(downMs);
       await kafkaSh('start-broker', String(n));
       const startAtMs = Date.now() - t0;
-      await waitInIsr(topic, n, 8, 300_000);
+      await waitInIsr(bootstrap, topic, n, PARTITIONS, 300_000);
       const w = { broker: n, stopAtMs, startAtMs, inIsrAtMs: Date.now() - t0 };
       restarts.push(w);
       log(

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from './daemon.js';
+import { kcat, REPO_ROOT } from './daemon.js';
 
 const KAFKA_SH = join(REPO_ROOT, 'scripts', 'kafka.sh');
 
@@ -141,4 +141,26 @@ export function replicatedDriverYaml(name: string, bootstrap: string, replicatio
     '  enable.auto.commit=false',
     '',
   ].join('\n');
+}
+
+/**
+ * Waits (bounded) until broker `broker` is in the ISR of all `partitions` partitions of `topic`, as kcat's
+ * metadata shows it: a broker started again has caught up before the next one of a rolling restart stops.
+ */
+export async function waitInIsr(
+  bootstrap: string,
+  topic: string,
+  broker: number,
+  partitions: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = await kcat(bootstrap, ['-L', '-t', topic]).catch((e: Error) => e.message);
+    const isrs = [...last.matchAll(/partition (\d+), leader -?\d+, replicas: [\d,]+, isrs: ([\d,]+)/g)];
+    if (isrs.length === partitions && isrs.every((m) => m[2]!.split(',').includes(String(broker)))) return;
+    if (Date.now() > deadline)
+      throw new Error(`broker ${broker} not back in every ISR of ${topic}:\n${last}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

@@ -17,8 +17,8 @@ import {
   type PrivateCluster,
   replicatedDriverYaml,
   startPrivateCluster,
+  waitInIsr,
 } from '../../helpers/cluster.js';
-import { kcat } from '../../helpers/daemon.js';
 import { uniqueName } from '../../helpers/kafka.js';
 import {
   type DaemonStatus,
@@ -73,19 +73,6 @@ function responseCount(metrics: string, broker: number): number {
     return metricValue(metrics, 'soakbench_publish_response_time_seconds_count', `broker="${broker}"`);
   } catch {
     return 0;
-  }
-}
-
-/** Waits (bounded) until broker `n` is in the ISR of every partition of `topic` (kcat metadata). */
-async function waitInIsr(bootstrap: string, topic: string, n: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    last = await kcat(bootstrap, ['-L', '-t', topic]).catch((e: Error) => e.message);
-    const isrs = [...last.matchAll(/partition (\d+), leader -?\d+, replicas: [\d,]+, isrs: ([\d,]+)/g)];
-    if (isrs.length === PARTITIONS && isrs.every((m) => m[2]!.split(',').includes(String(n)))) return;
-    if (Date.now() > deadline) throw new Error(`broker ${n} not back in every ISR of ${topic}:\n${last}`);
-    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
@@ -153,7 +140,7 @@ describe('rolling restart of 3 brokers under 2,000 msg/s, RF 3, min.insync.repli
         await c.startBroker(n);
         const startMs = Date.now() - startAt;
         const isrAt = Date.now();
-        await waitInIsr(c.bootstrap, topic, n, 120_000);
+        await waitInIsr(c.bootstrap, topic, n, PARTITIONS, 120_000);
         const isrMs = Date.now() - isrAt;
         rounds.push({
           broker: n,
