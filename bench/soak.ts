@@ -5,8 +5,13 @@
  * Runs `node bin/soakbench.js daemon` (configured through SOAKBENCH_* environment variables, as a
  * container would be) with one topic of 8 partitions, 1 KiB messages, one subscription, producerRate =
  * --rate, and samples every --sample-seconds: the daemon's RSS (/proc/<pid>/status VmRSS), the summed
- * RSS of its consumer child processes (`pgrep -P <pid>`), heap used and event-loop lag p99 (prom-client's
- * default metrics) and messages acknowledged (soakbench_messages_sent_total) from /metrics.
+ * RSS of its consumer child processes (`pgrep -P <pid>`), heap used, external memory and event-loop lag p99
+ * (prom-client's default metrics) and messages acknowledged (soakbench_messages_sent_total) from /metrics.
+ * Once a minute it also reads the child processes' V8 heap from outside: the daemon runs with Node's
+ * `--report-on-signal` (in NODE_OPTIONS, which its children inherit), the bench sends each child SIGUSR2 and
+ * reads `javascriptHeap.usedMemory` and `externalMemory` from the diagnostic report it writes. The
+ * latency histograms are fixed-size (docs/metrics.md) and live in WebAssembly memory, counted in external
+ * memory, so a flat external-memory line is the histograms' memory not growing.
  *
  * At the end: least-squares slopes (MB per hour) of RSS and heap over the samples after the warm-up,
  * the achieved rate per window relative to the target (min, p1, p50, p99, max), the integrity counters,
@@ -26,7 +31,7 @@
  * Prints a markdown section for bench/RESULTS.md on stdout; progress goes to stderr.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +91,11 @@ interface Sample {
   consumerRssBytes: number;
   consumerProcesses: number;
   heapUsedBytes: number;
+  /** The daemon's external memory (ArrayBuffers, WebAssembly memory: where the histograms live). */
+  externalBytes: number;
+  /** Summed V8 heap used / external memory of the child processes (diagnostic reports, once a minute). */
+  childHeapUsedBytes?: number;
+  childExternalBytes?: number;
   eventLoopLagP99Seconds: number;
   messagesSent: number;
   /** Integrity counters so far (lost, duplicated, out of order): when did any move? */
@@ -115,6 +125,48 @@ function childPids(pid: number): number[] {
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
+}
+
+/**
+ * Asks each child for a diagnostic report (SIGUSR2, see --report-on-signal below) and sums the V8 heap used
+ * and external memory the reports give; undefined if any child did not write one within 5 s.
+ */
+async function childHeaps(
+  pids: number[],
+  dir: string,
+): Promise<{ heap: number; external: number } | undefined> {
+  if (pids.length === 0) return undefined;
+  let heap = 0;
+  let external = 0;
+  for (const child of pids) {
+    const before = new Set(readdirSync(dir));
+    try {
+      process.kill(child, 'SIGUSR2');
+    } catch {
+      return undefined;
+    }
+    const deadline = Date.now() + 5_000;
+    let file: string | undefined;
+    while (!file && Date.now() < deadline) {
+      await sleep(100);
+      file = readdirSync(dir).find((f) => !before.has(f) && f.includes(`.${child}.`) && f.endsWith('.json'));
+    }
+    if (!file) return undefined;
+    // The report is written in one go, but give a half-written file one more chance.
+    let report: { javascriptHeap?: { usedMemory?: number; externalMemory?: number } } | undefined;
+    for (let i = 0; i < 3 && !report; i++) {
+      try {
+        report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      } catch {
+        await sleep(200);
+      }
+    }
+    rmSync(join(dir, file), { force: true });
+    if (!report?.javascriptHeap?.usedMemory) return undefined;
+    heap += report.javascriptHeap.usedMemory;
+    external += report.javascriptHeap.externalMemory ?? 0;
+  }
+  return { heap, external };
 }
 
 async function fetchText(url: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
@@ -238,6 +290,8 @@ const loadBefore = loadavg();
 log(`daemon on port ${port}, ${grouped(rate)} msg/s for ${minutes} min; its log: ${daemonLog}`);
 
 const logStream = createWriteStream(daemonLog);
+const reportDir = join(work, 'reports');
+mkdirSync(reportDir);
 const daemon = spawn(
   process.execPath,
   [...splitArgs(args['node-args']), args.bin ?? join(REPO_ROOT, 'bin/soakbench.js'), 'daemon'],
@@ -250,6 +304,14 @@ const daemon = spawn(
       SOAKBENCH_BOOTSTRAP_SERVERS: bootstrap,
       ...(driverPath ? { SOAKBENCH_DRIVER: driverPath } : {}),
       SOAKBENCH_LOG_LEVEL: 'warn',
+      // Lets the bench read the child processes' V8 heap (see childHeaps); inherited by the children.
+      NODE_OPTIONS: [
+        process.env.NODE_OPTIONS ?? '',
+        '--report-on-signal --report-signal=SIGUSR2 --report-compact',
+        `--report-directory=${reportDir}`,
+      ]
+        .join(' ')
+        .trim(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   },
@@ -364,12 +426,20 @@ try {
       consumerRssBytes: children.reduce((a, c) => a + rssBytes(c), 0),
       consumerProcesses: children.length,
       heapUsedBytes: metric(text, 'nodejs_heap_size_used_bytes'),
+      externalBytes: metric(text, 'nodejs_external_memory_bytes'),
       eventLoopLagP99Seconds: metric(text, 'nodejs_eventloop_lag_p99_seconds'),
       messagesSent: metric(text, 'soakbench_messages_sent_total'),
       lost: metric(text, 'soakbench_messages_lost_total'),
       duplicated: metric(text, 'soakbench_messages_duplicated_total'),
       outOfOrder: metric(text, 'soakbench_messages_out_of_order_total'),
     };
+    if (samples.length % 6 === 0) {
+      const heaps = await childHeaps(children, reportDir);
+      if (heaps) {
+        s.childHeapUsedBytes = heaps.heap;
+        s.childExternalBytes = heaps.external;
+      }
+    }
     const prev = samples[samples.length - 1];
     if (prev) s.windowRate = ((s.messagesSent - prev.messagesSent) * 1000) / (s.tMs - prev.tMs);
     samples.push(s);
@@ -381,7 +451,8 @@ try {
       log(
         `t=${(tMs / 60_000).toFixed(1)} min rss=${(s.daemonRssBytes / MB).toFixed(0)} MB ` +
           `consumers=${(s.consumerRssBytes / MB).toFixed(0)} MB (${s.consumerProcesses}) ` +
-          `heap=${(s.heapUsedBytes / MB).toFixed(0)} MB rate=${s.windowRate?.toFixed(0) ?? '-'} ` +
+          `heap=${(s.heapUsedBytes / MB).toFixed(0)} MB ext=${(s.externalBytes / MB).toFixed(0)} MB ` +
+          `child heap=${s.childHeapUsedBytes === undefined ? '-' : (s.childHeapUsedBytes / MB).toFixed(0)} MB rate=${s.windowRate?.toFixed(0) ?? '-'} ` +
           `lag99=${(s.eventLoopLagP99Seconds * 1000).toFixed(1)} ms`,
       );
     }
@@ -395,15 +466,23 @@ try {
 }
 
 const steady = samples.filter((s) => s.tMs >= warmupMs);
-const hours = steady.map((s) => s.tMs / 3_600_000);
-const slopeOf = (pick: (s: Sample) => number): number => slope(hours, steady.map(pick)) / MB;
+const slopeOver = (set: Sample[], pick: (s: Sample) => number | undefined): number => {
+  const with_ = set.filter((s) => pick(s) !== undefined);
+  return (
+    slope(
+      with_.map((s) => s.tMs / 3_600_000),
+      with_.map((s) => pick(s)!),
+    ) / MB
+  );
+};
+const slopeOf = (pick: (s: Sample) => number | undefined): number => slopeOver(steady, pick);
 const lastT = samples[samples.length - 1]?.tMs ?? 0;
 const lastHour = samples.filter((s) => s.tMs >= Math.max(warmupMs, lastT - 3_600_000));
-const lastHourSlope = (pick: (s: Sample) => number): number =>
-  slope(
-    lastHour.map((s) => s.tMs / 3_600_000),
-    lastHour.map(pick),
-  ) / MB;
+const lastHourSlope = (pick: (s: Sample) => number | undefined): number => slopeOver(lastHour, pick);
+const firstWith = (pick: (s: Sample) => number | undefined): number | undefined =>
+  pick(steady.find((s) => pick(s) !== undefined) ?? ({} as Sample));
+const lastWith = (pick: (s: Sample) => number | undefined): number | undefined =>
+  pick(steady.findLast((s) => pick(s) !== undefined) ?? ({} as Sample));
 const windows = samples
   .filter((s) => s.windowRate !== undefined)
   .map((s) => s.windowRate! / rate)
@@ -464,6 +543,27 @@ out.push(
         mb(last?.heapUsedBytes),
         slopeOf((s) => s.heapUsedBytes).toFixed(2),
         lastHourSlope((s) => s.heapUsedBytes).toFixed(2),
+      ],
+      [
+        'daemon external memory (MB; WebAssembly histograms, buffers)',
+        mb(first?.externalBytes),
+        mb(last?.externalBytes),
+        slopeOf((s) => s.externalBytes).toFixed(2),
+        lastHourSlope((s) => s.externalBytes).toFixed(2),
+      ],
+      [
+        'consumer processes heap used (MB, diagnostic report once a minute)',
+        mb(firstWith((s) => s.childHeapUsedBytes)),
+        mb(lastWith((s) => s.childHeapUsedBytes)),
+        slopeOf((s) => s.childHeapUsedBytes).toFixed(2),
+        lastHourSlope((s) => s.childHeapUsedBytes).toFixed(2),
+      ],
+      [
+        'consumer processes external memory (MB)',
+        mb(firstWith((s) => s.childExternalBytes)),
+        mb(lastWith((s) => s.childExternalBytes)),
+        slopeOf((s) => s.childExternalBytes).toFixed(2),
+        lastHourSlope((s) => s.childExternalBytes).toFixed(2),
       ],
     ],
   ),
