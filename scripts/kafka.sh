@@ -569,6 +569,9 @@ cmd_start_broker() {
     for port in "$NODE_PORT" "$NODE_CONTROLLER_PORT"; do
       port_listening "$port" && kafka_die "port $port is taken by another process ($(port_owner "$port"))"
     done
+    # Without the jars the JVM only says "Could not find or load main class kafka.Kafka".
+    compgen -G "$KAFKA_LIB_DIR/*.jar" >/dev/null ||
+      kafka_die "no Kafka jars in $KAFKA_LIB_DIR: run 'make deps-kafka', or set KAFKA_LIB_DIR to the jars the cluster was started with"
     java="$(kafka_java)"
     prepare_node "$java" unused
     pid="$(launch_node "$java")"
