@@ -19,8 +19,9 @@
 #                         before; KAFKA_PORT+10000 for several, since KAFKA_PORT+1.. are client ports)
 #
 # Layout: one broker keeps its files in KAFKA_DIR itself (server.properties, data/, logs/, kafka.pid);
-# several keep them in KAFKA_DIR/node-N/. KAFKA_DIR/cluster.env records the cluster that `up` started,
-# and the other commands act on that cluster whatever KAFKA_BROKERS/KAFKA_SECURITY say then.
+# several keep them in KAFKA_DIR/node-N/. KAFKA_DIR/cluster.env records the cluster that `up` started
+# (size, security, ports, retention, auto-creation, heap and JVM flags, jars), and the other commands act
+# on that cluster whatever the environment says then.
 #
 # Environment (all optional):
 #   KAFKA_BROKERS            number of brokers (default 1); each is also a KRaft voter
@@ -96,9 +97,15 @@ all_props() {
 }
 
 write_cluster_env() {
+  # The settings a restarted broker must get again: start-broker rewrites server.properties and relaunches
+  # the JVM from them (a broker restarted without them came back with 1-hour retention and no jars).
   printf '%s\n' "# Written by scripts/kafka.sh up: the cluster of this directory." \
     "KAFKA_BROKERS=$KAFKA_BROKERS" "KAFKA_SECURITY=$KAFKA_SECURITY" "KAFKA_PORT=$KAFKA_PORT" \
-    "KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT" >"$CLUSTER_ENV"
+    "KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT" \
+    "KAFKA_RETENTION_MS=$(printf %q "${KAFKA_RETENTION_MS:-3600000}")" \
+    "KAFKA_AUTO_CREATE_TOPICS=$(printf %q "${KAFKA_AUTO_CREATE_TOPICS:-false}")" \
+    "KAFKA_HEAP_OPTS=$(printf %q "$KAFKA_HEAP_OPTS")" "KAFKA_OPTS=$(printf %q "${KAFKA_OPTS:-}")" \
+    "KAFKA_LIB_DIR=$(printf %q "$KAFKA_LIB_DIR")" >"$CLUSTER_ENV"
 }
 
 log() { echo "kafka: $*" >&2; }
