@@ -10,8 +10,9 @@
  * Once a minute it also reads the child processes' V8 heap from outside: the daemon runs with Node's
  * `--report-on-signal` (in NODE_OPTIONS, which its children inherit), the bench sends each child SIGUSR2 and
  * reads `javascriptHeap.usedMemory` and `externalMemory` from the diagnostic report it writes. The
- * latency histograms are fixed-size (docs/metrics.md) and live in WebAssembly memory, counted in external
- * memory, so a flat external-memory line is the histograms' memory not growing.
+ * latency histograms are fixed-size and live outside the V8 heap (typed arrays in the daemon's process,
+ * WebAssembly memory in the child processes), counted in external memory, so a flat external-memory line
+ * is the histograms' memory not growing.
  *
  * At the end: least-squares slopes (MB per hour) of RSS and heap over the samples after the warm-up,
  * the achieved rate per window relative to the target (min, p1, p50, p99, max), the integrity counters,
@@ -91,7 +92,7 @@ interface Sample {
   consumerRssBytes: number;
   consumerProcesses: number;
   heapUsedBytes: number;
-  /** The daemon's external memory (ArrayBuffers, WebAssembly memory: where the histograms live). */
+  /** The daemon's external memory (ArrayBuffers: where its histograms' typed arrays live). */
   externalBytes: number;
   /** Summed V8 heap used / external memory of the child processes (diagnostic reports, once a minute). */
   childHeapUsedBytes?: number;
@@ -467,11 +468,11 @@ try {
 
 const steady = samples.filter((s) => s.tMs >= warmupMs);
 const slopeOver = (set: Sample[], pick: (s: Sample) => number | undefined): number => {
-  const with_ = set.filter((s) => pick(s) !== undefined);
+  const measured = set.filter((s) => pick(s) !== undefined);
   return (
     slope(
-      with_.map((s) => s.tMs / 3_600_000),
-      with_.map((s) => pick(s)!),
+      measured.map((s) => s.tMs / 3_600_000),
+      measured.map((s) => pick(s)!),
     ) / MB
   );
 };
@@ -480,9 +481,9 @@ const lastT = samples[samples.length - 1]?.tMs ?? 0;
 const lastHour = samples.filter((s) => s.tMs >= Math.max(warmupMs, lastT - 3_600_000));
 const lastHourSlope = (pick: (s: Sample) => number | undefined): number => slopeOver(lastHour, pick);
 const firstWith = (pick: (s: Sample) => number | undefined): number | undefined =>
-  pick(steady.find((s) => pick(s) !== undefined) ?? ({} as Sample));
+  steady.map(pick).find((v) => v !== undefined);
 const lastWith = (pick: (s: Sample) => number | undefined): number | undefined =>
-  pick(steady.findLast((s) => pick(s) !== undefined) ?? ({} as Sample));
+  steady.map(pick).findLast((v) => v !== undefined);
 const windows = samples
   .filter((s) => s.windowRate !== undefined)
   .map((s) => s.windowRate! / rate)
@@ -545,7 +546,7 @@ out.push(
         lastHourSlope((s) => s.heapUsedBytes).toFixed(2),
       ],
       [
-        'daemon external memory (MB; WebAssembly histograms, buffers)',
+        'daemon external memory (MB; the histograms, buffers)',
         mb(first?.externalBytes),
         mb(last?.externalBytes),
         slopeOf((s) => s.externalBytes).toFixed(2),

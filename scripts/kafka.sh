@@ -578,7 +578,7 @@ cmd_start_broker() {
     done
     # Without the jars the JVM only says "Could not find or load main class kafka.Kafka".
     compgen -G "$KAFKA_LIB_DIR/*.jar" >/dev/null ||
-      kafka_die "no Kafka jars in $KAFKA_LIB_DIR: run 'make deps-kafka', or set KAFKA_LIB_DIR to the jars the cluster was started with"
+      kafka_die "no Kafka jars in $KAFKA_LIB_DIR (where 'up' found them, recorded in $CLUSTER_ENV): fetch them there with 'KAFKA_DIR=$KAFKA_DIR $0 fetch'"
     java="$(kafka_java)"
     prepare_node "$java" unused
     pid="$(launch_node "$java")"
