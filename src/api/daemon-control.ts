@@ -10,15 +10,18 @@ export interface ControllerSettingsPatch {
   maxRate?: number;
 }
 
+/** A change's answer: at once, or (a fleet member: src/fleet/) once the fleet's control topic acknowledged it. */
+type Answer = Record<string, unknown> | Promise<Record<string, unknown>>;
+
 /** What the HTTP API asks of the daemon. Methods throw SoakbenchError for refused requests. */
 export interface DaemonControl {
   status(): Record<string, unknown>;
   /** A fixed rate; with a rate profile, overrides it until `resumeProfile()`. */
-  setRate(rate: number): Record<string, unknown>;
+  setRate(rate: number): Answer;
   /** Hands the rate back to the workload's rateProfile (PUT /profile, DELETE /rate); CONFLICT without one. */
-  resumeProfile(): Record<string, unknown>;
+  resumeProfile(): Answer;
   controller(): Record<string, unknown>;
-  updateController(patch: ControllerSettingsPatch): Record<string, unknown>;
+  updateController(patch: ControllerSettingsPatch): Answer;
   /** Parses and validates a workload body (JSON or YAML); throws INVALID_WORKLOAD. */
   parseWorkload(text: string): Workload;
   replaceWorkload(workload: Workload): Promise<Record<string, unknown>>;
@@ -28,8 +31,8 @@ export interface DaemonControl {
    * when one is under way, the daemon is paused or not running, or the workload has no consumers.
    */
   startBacklog(request: BacklogRequest): Record<string, unknown>;
-  pause(): Record<string, unknown>;
-  resume(): Record<string, unknown>;
+  pause(): Answer;
+  resume(): Answer;
   results(): TestResult;
   /** Alive and the loops turn. */
   health(): { ok: boolean; reason: string };

@@ -132,7 +132,7 @@ export function createHttpApi(options: HttpApiOptions): express.Express {
     ...mutating(smallTypes, (req) => control.setRate(checkRate(bodyValue(req.body, noBytes(req))))),
   );
   // PUT /profile and DELETE /rate hand the rate back to the workload's rateProfile (no body).
-  const handBack = (req: Request): Record<string, unknown> => {
+  const handBack = (req: Request) => {
     if (!noBytes(req)) {
       throw new SoakbenchError(
         'INVALID_ARGUMENT',

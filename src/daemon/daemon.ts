@@ -5,6 +5,7 @@ import { type Clock, type Scheduler, systemClock, systemScheduler } from '../clo
 import type { DaemonConfig } from '../config/daemon-config.js';
 import type { DriverFactory } from '../driver/driver.js';
 import { SoakbenchError } from '../errors.js';
+import type { IntegrityTracker } from '../integrity/integrity-tracker.js';
 import { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { Logger } from '../log/logger.js';
 import { createDaemonRegistry } from '../metrics/daemon-metrics.js';
@@ -40,6 +41,13 @@ export interface DaemonOptions {
   clock?: Clock;
   /** Turns the control loop and times the backoff and stop deadlines (default: Node's timers). */
   scheduler?: Scheduler;
+  /**
+   * An HTTP API already listening, owned (started and stopped) by the caller: a fleet member serves it while it
+   * joins and puts itself in front of this daemon (src/fleet/). Default: the daemon's own, talking to it.
+   */
+  http?: HttpService;
+  /** A fleet's tag for a workload's topics and groups, the same on every member (default: a random one per engine). */
+  sharedRunTag?: (workload: Workload) => string | undefined;
 }
 
 /**
@@ -86,7 +94,7 @@ export class Daemon implements DaemonControl {
     this.session = new WorkloadSession({
       clock,
       integrity,
-      newEngine: (w, rate) => this.graph.newEngine(w, rate),
+      newEngine: (w, rate) => this.graph.newEngine(w, rate, options.sharedRunTag?.(w)),
       workload,
       rate: this.controllerImpl.rate,
     });
@@ -151,14 +159,12 @@ export class Daemon implements DaemonControl {
       },
       onRunning: () => this.running(),
     });
-    this.http = new HttpService({
-      control: this,
-      config,
-      log,
-      workloadName: () => this.session.workload.name,
-    });
-    this.lifecycle = new Lifecycle({ clock, scheduler, log })
-      .add(this.http)
+    this.http =
+      options.http ??
+      new HttpService({ control: this, config, log, workloadName: () => this.session.workload.name });
+    this.lifecycle = new Lifecycle({ clock, scheduler, log });
+    if (options.http === undefined) this.lifecycle.add(this.http);
+    this.lifecycle
       .add(this.connector)
       .add({ name: 'control loop', start: () => this.loop.start(), stop: () => this.loop.stop() });
     this.views = this.viewSources();
@@ -225,6 +231,14 @@ export class Daemon implements DaemonControl {
       readiness: () => this.readiness(),
       achievedRate: () => this.reports.achievedRate(),
       slo: this.slo,
+    };
+  }
+
+  /** What a fleet member reads and feeds (src/fleet/fleet-daemon.ts): the integrity tracker and the producers' run ids. */
+  fleetHooks(): { integrity: IntegrityTracker; runIds: () => number[] } {
+    return {
+      integrity: this.graph.integrity,
+      runIds: () => [...(this.session.engine?.runIds() ?? []), ...(this.session.pending?.runIds() ?? [])],
     };
   }
 

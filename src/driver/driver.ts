@@ -153,6 +153,11 @@ export interface ConsumerOptions {
   commitEveryMessages?: number;
   /** …or after this long (default 1,000 ms), whichever comes first. */
   commitIntervalMs?: number;
+  /**
+   * false: never commit offsets (a reader that starts from `startAt` every time, in a group of its own, as the
+   * fleet's control-topic reader does). Default true.
+   */
+  commitOffsets?: boolean;
   /** Where a group with no committed offset starts: 'earliest' or 'latest' (default: the properties'). */
   startAt?: 'earliest' | 'latest';
   overrides?: ClientProperties;

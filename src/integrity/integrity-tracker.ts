@@ -11,6 +11,11 @@ export class IntegrityTracker {
   outOfOrder = 0;
   late = 0;
   private readonly ledger = new LossLedger();
+  /**
+   * In a fleet (src/fleet/): takes a gap in another member's messages and returns true; only that member knows
+   * which of those sends failed or are still in flight, so it decides them (see `addGaps`).
+   */
+  routeGap: ((gap: ReportedGap) => boolean) | undefined;
 
   get lost(): number {
     return this.ledger.lost;
@@ -37,8 +42,14 @@ export class IntegrityTracker {
     this.duplicated += counts.duplicated;
     this.outOfOrder += counts.outOfOrder;
     this.late += counts.late;
-    this.ledger.addGaps(gaps);
+    const route = this.routeGap;
+    this.ledger.addGaps(route === undefined ? gaps : gaps.filter((g) => !route(g)));
   };
+
+  /** Gaps another fleet member found in this daemon's messages: decided here like its own consumers'. */
+  addGaps(gaps: readonly ReportedGap[]): void {
+    this.ledger.addGaps(gaps);
+  }
 
   /** Decides reported gaps whose sends are all settled; call once per control interval. */
   settle(engines: readonly (InFlightOracle | undefined)[]): number {

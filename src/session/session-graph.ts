@@ -48,8 +48,8 @@ export interface SessionGraph {
   readonly integrity: IntegrityTracker;
   readonly clientStats: ClientStats;
   readonly settings: DriverSettings;
-  /** A load engine for `workload`, writing into this graph's stats, not started. */
-  newEngine(workload: Workload, rate: number): LoadEngine;
+  /** A load engine for `workload`, writing into this graph's stats, not started (`sharedRunTag`: a fleet's). */
+  newEngine(workload: Workload, rate: number, sharedRunTag?: string): LoadEngine;
   /** An admin client of its own (close it when done). */
   newAdmin(options?: DriverOptions): Admin;
   /** The OMB result of `workload`, built from periods handed to it. */
@@ -77,10 +77,11 @@ export function buildSessionGraph(o: SessionGraphOptions): SessionGraph {
     integrity,
     clientStats,
     settings,
-    newEngine(workload, rate) {
+    newEngine(workload, rate, sharedRunTag) {
       const { lateAfterMs, ...engine } = o.engine;
       return new LoadEngine({
         ...engine,
+        sharedRunTag,
         driverFactory,
         driverOptions: o.driverOptions,
         settings,

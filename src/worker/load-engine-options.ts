@@ -25,6 +25,12 @@ export interface LoadEngineOptions {
   initialRate: number;
   /** Topics this engine creates are deleted when it stops (topics.cleanup, docs/architecture.md "Files"). */
   cleanupTopics: boolean;
+  /**
+   * The tag in topic and group names (default: random, so runs never collide). A fleet gives every member the
+   * same one (src/fleet/): the topics are then shared (reused when another member created them first, never
+   * deleted by this engine) and each consumer group spans the fleet (no wait for one member to own every partition).
+   */
+  sharedRunTag?: string;
   maxInFlight?: number;
   /** librdkafka producer clients shared by the workload's producers (default min(producers, 4)). */
   producerClients?: number;

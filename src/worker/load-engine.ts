@@ -70,7 +70,7 @@ export class LoadEngine {
     else throw new SoakbenchError('INTERNAL', 'LoadEngine needs a driver or a driverFactory');
     this.limiter = new RateLimiter(options.clock, options.initialRate);
     this.limiter.pause();
-    this.runTag = randomBytes(4).toString('hex');
+    this.runTag = options.sharedRunTag ?? randomBytes(4).toString('hex');
   }
 
   private log(event: string, fields?: Record<string, unknown>): void {
@@ -138,7 +138,7 @@ export class LoadEngine {
         },
       });
       await this.pool.start();
-      await this.waitForAssignments(partitionsOf);
+      if (this.o.sharedRunTag === undefined) await this.waitForAssignments(partitionsOf);
     }
 
     const producerCount = this.topics.length * workload.producersPerTopic;
@@ -267,7 +267,8 @@ export class LoadEngine {
       replicationFactor: this.o.settings.replicationFactor,
       config: this.o.settings.topicConfig,
     }));
-    const result = await admin.createTopics(specs);
+    const shared = this.o.sharedRunTag !== undefined;
+    const result = await admin.createTopics(specs, shared ? { ifExists: 'reuse' } : undefined);
     this.createdTopics = result.created;
     this.topics = names;
     this.log('topics created', { topics: names, partitions: workload.partitionsPerTopic });
@@ -305,6 +306,12 @@ export class LoadEngine {
     this.limiter.resume();
     this.loop?.wake();
     this.producers?.resume();
+  }
+
+  /** The run ids this engine's producers write into their messages now (one per producer process). */
+  runIds(): number[] {
+    if (this.producers) return this.producers.runIds;
+    return this.loop ? [this.loop.runId] : [];
   }
 
   /** Producer processes running now and their process ids (none: the send path runs in this process). */
@@ -427,7 +434,7 @@ export class LoadEngine {
     }
     await step('stop consumers', () => this.pool?.stop(10_000));
     await step('close producers', () => this.clients?.close(5_000));
-    if (this.o.cleanupTopics && this.createdTopics.length > 0) {
+    if (this.o.cleanupTopics && this.o.sharedRunTag === undefined && this.createdTopics.length > 0) {
       await step('delete topics', async () => {
         await this.admin?.deleteTopics(this.createdTopics);
         this.log('topics deleted', { topics: this.createdTopics });

@@ -111,6 +111,11 @@ export class ProducerPool {
     return this.states.filter((s) => s.host.alive()).length;
   }
 
+  /** The run id of each process's current incarnation (a restarted process writes a new one). */
+  get runIds(): number[] {
+    return this.states.map((s) => s.host.data.runId);
+  }
+
   /** Process ids of the running children (empty inline). */
   get pids(): number[] {
     return this.states.flatMap((s) => (s.host.alive() && s.host.pid !== undefined ? [s.host.pid] : []));

@@ -169,6 +169,10 @@ export class KafkaConsumer implements Consumer {
   private commitNow(): void {
     this.lastCommitMs = Date.now();
     if (this.uncommitted === 0) return;
+    if (this.options.commitOffsets === false) {
+      this.uncommitted = 0;
+      return;
+    }
     try {
       this.client.commit();
       this.uncommitted = 0;
@@ -219,7 +223,7 @@ export class KafkaConsumer implements Consumer {
     this.running = false;
     await this.loopDone;
     if (!this.client.isConnected()) return;
-    if (wasRunning && this.uncommitted > 0) {
+    if (wasRunning && this.uncommitted > 0 && this.options.commitOffsets !== false) {
       try {
         this.client.commitSync(null as never);
         this.uncommitted = 0;

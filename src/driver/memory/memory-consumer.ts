@@ -114,7 +114,8 @@ export class MemoryConsumer implements Consumer, MemoryGroupMember {
 
   private commit(): void {
     this.lastCommitNs = this.broker.clock.nowNs();
-    for (const o of this.owned) this.broker.commit(this.options.groupId, o.topic, o.partition, o.position);
+    if (this.options.commitOffsets !== false)
+      for (const o of this.owned) this.broker.commit(this.options.groupId, o.topic, o.partition, o.position);
     this.uncommitted = 0;
   }
 
