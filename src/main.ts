@@ -222,6 +222,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--bootstrap-servers <list>', "overrides the driver file's bootstrap.servers")
     .addOption(producerProcessesOption())
+    .option(
+      '--fleet <name>',
+      'run as a member of this fleet: daemons with one fleet name share one workload and rate through Kafka (docs/fleet.md; environment SOAKBENCH_FLEET)',
+    )
     .addOption(logLevelOption('log level (default info)'))
     .action(async (opts) => {
       await prepareRuntime();

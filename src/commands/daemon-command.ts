@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { type DaemonConfig, loadDaemonConfig, redactedConfig } from '../config/daemon-config.js';
 import { Daemon } from '../daemon/daemon.js';
 import type { DriverFactory } from '../driver/driver.js';
 import { SoakbenchError } from '../errors.js';
+import { FleetDaemon } from '../fleet/fleet-daemon.js';
 import { createLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
 import { refuseUnsupported } from '../workload/supported.js';
@@ -19,6 +21,14 @@ export interface DaemonFlags {
   bootstrapServers?: string;
   logLevel?: string;
   producerProcesses?: number;
+  fleet?: string;
+}
+
+/** What `soakbench daemon` starts and stops: a daemon, or a fleet member in front of one. */
+export interface DaemonProcess {
+  start(): Promise<void>;
+  stop(deadlineMs: number): Promise<Record<string, unknown>>;
+  readonly port: number;
 }
 
 /** True for addresses only this machine can reach. */
@@ -33,7 +43,7 @@ export function prepareDaemon(
   flags: DaemonFlags,
   env: Record<string, string | undefined>,
   driverFactory: DriverFactory,
-): { config: DaemonConfig; log: Logger; daemon: Daemon } {
+): { config: DaemonConfig; log: Logger; daemon: DaemonProcess } {
   const config = loadDaemonConfig({
     file: flags.config,
     env,
@@ -45,6 +55,7 @@ export function prepareDaemon(
       'kafka.bootstrapServers': flags.bootstrapServers,
       'log.level': flags.logLevel,
       'engine.producerProcesses': flags.producerProcesses,
+      'fleet.name': flags.fleet,
     },
   });
   if (!isLoopback(config.http.host) && !config.api.token && !config.http.allowUnauthenticated) {
@@ -60,6 +71,18 @@ export function prepareDaemon(
   const log = createLogger({ level: config.log.level as LogLevel });
   for (const warning of driverFile.warnings) log.warn({ file: config.driver }, warning);
   log.info({ config: redactedConfig(config) }, 'configuration');
+  if (config.fleet.name !== '') {
+    const fleet = new FleetDaemon({
+      config,
+      driverFile,
+      driverFactory,
+      workload,
+      workloadText: readFileSync(config.workload, 'utf8'),
+      workloadDir: dirname(resolve(config.workload)),
+      log,
+    });
+    return { config, log, daemon: fleet };
+  }
   const daemon = new Daemon({
     config,
     driverFile,

@@ -34,6 +34,8 @@ export interface DaemonConfig {
   integrity: { lateAfterMs: number };
   /** How the load engine runs (docs/architecture.md, "Processes"). */
   engine: { producerProcesses: number };
+  /** Daemons of one fleet run one workload together (docs/fleet.md). */
+  fleet: { name: string; memberId: string; heartbeatMs: number; sessionTimeoutMs: number };
 }
 
 /**
@@ -59,6 +61,14 @@ convict.addFormats({
     },
     coerce: (v: unknown) =>
       typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v,
+  },
+  // Kafka topic names are built from it: <name>.control, <name>.shares (legal characters, room for the suffix).
+  'fleet-name': {
+    validate: (v: unknown) => {
+      if (typeof v !== 'string' || (v !== '' && !/^[A-Za-z0-9._-]{1,200}$/.test(v))) {
+        throw new Error('must be empty or 1 to 200 of the characters A-Z a-z 0-9 . _ -');
+      }
+    },
   },
   // Bounds shared with workload files, the HTTP API and the flags (src/workload/limits.ts).
   rate: {
@@ -282,6 +292,32 @@ const schema = {
       format: 'producer-processes',
       default: 1,
       env: 'SOAKBENCH_PRODUCER_PROCESSES',
+    },
+  },
+  fleet: {
+    name: {
+      doc: 'daemons with the same fleet name and cluster run one workload together (empty: no fleet); it names the topics <name>.control and <name>.shares',
+      format: 'fleet-name',
+      default: '',
+      env: 'SOAKBENCH_FLEET',
+    },
+    memberId: {
+      doc: "this member's name in the fleet (empty: <hostname>-<pid>)",
+      format: String,
+      default: '',
+      env: 'SOAKBENCH_FLEET_MEMBER_ID',
+    },
+    heartbeatMs: {
+      doc: 'how often a member publishes its share, rate and counts to the fleet',
+      format: 'positive-int',
+      default: 2_000,
+      env: 'SOAKBENCH_FLEET_HEARTBEAT_MS',
+    },
+    sessionTimeoutMs: {
+      doc: "the membership group's session.timeout.ms: how long a dead member keeps its share",
+      format: 'positive-int',
+      default: 10_000,
+      env: 'SOAKBENCH_FLEET_SESSION_TIMEOUT_MS',
     },
   },
 };

@@ -189,6 +189,33 @@ describe('loadDaemonConfig', () => {
     );
   });
 
+  test('fleet: no fleet by default; SOAKBENCH_FLEET and its siblings; a name Kafka cannot use is refused', () => {
+    const none = loadDaemonConfig({ env: {} });
+    assert.deepEqual(none.fleet, { name: '', memberId: '', heartbeatMs: 2_000, sessionTimeoutMs: 10_000 });
+    const c = loadDaemonConfig({
+      env: {
+        SOAKBENCH_FLEET: 'staging.soak-1',
+        SOAKBENCH_FLEET_MEMBER_ID: 'pod-a',
+        SOAKBENCH_FLEET_SESSION_TIMEOUT_MS: '15000',
+      },
+    });
+    assert.deepEqual(
+      [c.fleet.name, c.fleet.memberId, c.fleet.sessionTimeoutMs],
+      ['staging.soak-1', 'pod-a', 15_000],
+    );
+    assertConfigError(
+      () => loadDaemonConfig({ env: { SOAKBENCH_FLEET: 'has space' } }),
+      'INVALID_CONFIG',
+      /fleet\.name \(SOAKBENCH_FLEET\)/,
+      /A-Z a-z 0-9 \. _ -/,
+    );
+    assertConfigError(
+      () => loadDaemonConfig({ env: {}, overrides: { 'fleet.name': 'x'.repeat(201) } }),
+      'INVALID_CONFIG',
+      /fleet\.name/,
+    );
+  });
+
   test('a missing file is FILE_NOT_FOUND naming it', () => {
     const missing = join(dir, 'nope.yaml');
     assertConfigError(() => loadDaemonConfig({ file: missing, env: {} }), 'FILE_NOT_FOUND', /nope\.yaml/);

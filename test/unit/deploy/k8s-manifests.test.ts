@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadDaemonConfig } from '../../../src/config/daemon-config.js';
+import { refuseForFleet } from '../../../src/fleet/fleet-daemon.js';
 import { validateFiles } from '../../../src/workload/validate-files.js';
+import { parseWorkloadText } from '../../../src/workload/workload-parser.js';
 import { startApi } from '../api/fake-control.js';
 import { durationMs } from './duration.js';
 import {
@@ -55,10 +57,16 @@ function bytes(quantity: string): number {
   return Number(m[1]) * unit;
 }
 
-/** The pod's environment with each Secret reference given a stand-in value. */
+/** The pod's environment with each Secret or field reference given a stand-in value. */
 function podEnv(): Record<string, string> {
   return Object.fromEntries(
-    container.env.map((e: Any) => [e.name, e.value ?? `stand-in for ${e.valueFrom.secretKeyRef.key}`]),
+    container.env.map((e: Any) => [
+      e.name,
+      e.value ??
+        (e.valueFrom.fieldRef
+          ? `stand-in-for-${e.valueFrom.fieldRef.fieldPath}`
+          : `stand-in for ${e.valueFrom.secretKeyRef.key}`),
+    ]),
   );
 }
 
@@ -123,8 +131,12 @@ describe('deploy/k8s manifests', () => {
     }
   });
 
-  test('one replica, no surge, the image of this version running `daemon`', () => {
-    assert.equal(deployment.spec.replicas, 1, 'replicas: 1 until the fleet exists');
+  test('a fleet of three replicas named after their pods, no surge, the image of this version running `daemon`', () => {
+    assert.equal(deployment.spec.replicas, 3, 'three members: the rate splits evenly');
+    assert.equal(envValue('SOAKBENCH_FLEET').value, 'soakbench');
+    assert.deepEqual(envValue('SOAKBENCH_FLEET_MEMBER_ID').valueFrom, {
+      fieldRef: { fieldPath: 'metadata.name' },
+    });
     assert.equal(deployment.spec.strategy.rollingUpdate.maxSurge, 0, 'a surge pod would double the load');
     const version = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')).version;
     assert.equal(container.image, `soakbench:${version}`);
@@ -189,7 +201,7 @@ describe('deploy/k8s manifests', () => {
       const key = file.slice(`${mount.mountPath}/`.length);
       assert.ok(file.startsWith(`${mount.mountPath}/`) && key in configMap.data, `${file} is not mounted`);
     }
-    for (const { name, valueFrom } of container.env.filter((e: Any) => e.valueFrom)) {
+    for (const { name, valueFrom } of container.env.filter((e: Any) => e.valueFrom?.secretKeyRef)) {
       const ref = valueFrom.secretKeyRef;
       assert.equal(ref.name, secret.metadata.name, name);
       assert.ok(ref.key in secret.stringData, `${name}: the Secret example has no key ${ref.key}`);
@@ -216,6 +228,9 @@ describe('deploy/k8s manifests', () => {
     }
     const shipped = parse(readFileSync(repoPath('config', 'workloads', 'default.yaml'), 'utf8'));
     assert.deepEqual(parse(configMap.data['workload.yaml']), shipped, 'config/workloads/default.yaml');
+    // The replicas form a fleet: its workload needs a fixed total rate (src/fleet/fleet-daemon.ts).
+    const workload = parseWorkloadText(configMap.data['workload.yaml'], 'configmap.yaml workload.yaml');
+    assert.doesNotThrow(() => refuseForFleet(workload, 'configmap.yaml workload.yaml'));
   });
 
   test('non-root uid 1000 (the Dockerfile USER), read-only root, no privilege escalation', () => {

@@ -1,0 +1,151 @@
+/**
+ * Three `soakbench daemon --fleet` processes on the test broker (docs/fleet.md): PUT /rate on one sets the
+ * fleet's rate and each member produces its third; a SIGKILLed member's share moves to the other two at the
+ * membership group's next rebalance; a restarted member rejoins; fleet-wide lost and duplicated stay 0 at acks=all.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { type DaemonProcess, describeDaemon, sleep, startDaemon } from '../../helpers/daemon.js';
+import { uniqueName } from '../../helpers/kafka.js';
+import { waitFor } from '../../helpers/wait.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: /status bodies, read field by field
+type Json = Record<string, any>;
+
+describe('soakbench daemon --fleet: three members on one broker', { timeout: 300_000 }, () => {
+  const topicPrefix = uniqueName('e2e-fleet');
+  const fleet = `${topicPrefix}-fleet`;
+  const members = new Map<string, DaemonProcess>();
+  const all: DaemonProcess[] = [];
+
+  const start = async (id: string): Promise<DaemonProcess> => {
+    const d = await startDaemon({
+      label: `fleet-${id}`,
+      topicPrefix,
+      workload: { producerRate: 3_000, partitionsPerTopic: 6 },
+      env: {
+        SOAKBENCH_FLEET: fleet,
+        SOAKBENCH_FLEET_MEMBER_ID: id,
+        SOAKBENCH_FLEET_HEARTBEAT_MS: '1000',
+        SOAKBENCH_CONSUMER_PROCESSES: '1',
+        SOAKBENCH_LOG_LEVEL: 'info',
+      },
+    });
+    members.set(id, d);
+    all.push(d);
+    return d;
+  };
+  const status = async (id: string): Promise<Json> =>
+    (await members.get(id)!.getJson('/status')).body as Json;
+  const describeAll = (): string => [...members.values()].map(describeDaemon).join('\n');
+
+  /** The members' acknowledged messages per second, summed, over `ms`. */
+  const fleetRate = async (ids: string[], ms: number): Promise<{ total: number; each: number[] }> => {
+    const before = await Promise.all(
+      ids.map(async (id) => ({ at: Date.now(), sent: (await status(id)).totals.messagesSent })),
+    );
+    await sleep(ms);
+    const afterwards = await Promise.all(
+      ids.map(async (id) => ({ at: Date.now(), sent: (await status(id)).totals.messagesSent })),
+    );
+    const each = ids.map(
+      (_, i) => ((afterwards[i]!.sent - before[i]!.sent) * 1000) / (afterwards[i]!.at - before[i]!.at),
+    );
+    return { total: each.reduce((a, b) => a + b, 0), each };
+  };
+
+  after(async () => {
+    for (const d of all) await d.dispose();
+  });
+
+  test('PUT /rate 6000 on one gives each about 2000; a SIGKILLed member is covered within 60 s; it rejoins', async () => {
+    for (const id of ['a', 'b', 'c']) await start(id);
+    for (const d of members.values()) await d.waitReady(60_000);
+    const ids = ['a', 'b', 'c'];
+    await waitFor(
+      'every member to see three members',
+      async () => (await Promise.all(ids.map(status))).every((s) => s.fleet.totals.members === 3),
+      60_000,
+      200,
+    ).catch((err) => assert.fail(`${err.message}\n${describeAll()}`));
+
+    const put = await members
+      .get('b')!
+      .request('PUT', '/rate', { body: '{"rate":6000}', contentType: 'application/json' });
+    assert.equal(put.status, 200, put.text);
+    await waitFor(
+      'each member at 2000',
+      async () => (await Promise.all(ids.map(status))).every((s) => s.targetRate === 2000),
+      10_000,
+      100,
+    );
+    await sleep(3_000);
+    const three = await fleetRate(ids, 10_000);
+    assert.ok(
+      Math.abs(three.total - 6000) / 6000 < 0.01,
+      `fleet rate ${three.total.toFixed(0)} (${three.each.map((r) => r.toFixed(0))})`,
+    );
+    for (const r of three.each) assert.ok(Math.abs(r - 2000) / 2000 < 0.05, `each about 2000: ${three.each}`);
+    const view = (await status('a')).fleet;
+    assert.equal(view.totals.targetRate, 6000);
+    assert.equal(view.members.length, 3);
+
+    // SIGKILL member c with its consumer process: its share moves when the group notices (session timeout).
+    const c = members.get('c')!;
+    const killedAt = Date.now();
+    process.kill(-c.pid, 'SIGKILL');
+    await c.exited;
+    members.delete('c');
+    await waitFor(
+      'a and b to carry 3000 each',
+      async () => (await Promise.all(['a', 'b'].map(status))).every((s) => s.targetRate === 3000),
+      60_000,
+      200,
+    ).catch((err) => assert.fail(`${err.message}\n${describeAll()}`));
+    assert.ok(Date.now() - killedAt < 60_000);
+    await sleep(3_000);
+    const two = await fleetRate(['a', 'b'], 10_000);
+    assert.ok(
+      Math.abs(two.total - 6000) / 6000 < 0.01,
+      `two members' rate ${two.total.toFixed(0)} (${two.each})`,
+    );
+
+    await start('c');
+    await members.get('c')!.waitReady(60_000);
+    await waitFor(
+      'c to rejoin at 2000 and the others back to 2000',
+      async () => (await Promise.all(ids.map(status))).every((s) => s.targetRate === 2000),
+      60_000,
+      200,
+    ).catch((err) => assert.fail(`${err.message}\n${describeAll()}`));
+
+    // The killed member's consumer stays in the subscription's group until its session times out (45 s):
+    // the new c gets partitions at the rebalance after that.
+    await waitFor(
+      'every member to consume',
+      async () => (await Promise.all(ids.map(status))).every((s) => s.totals.messagesReceived > 0),
+      90_000,
+      500,
+    ).catch((err) => assert.fail(`${err.message}\n${describeAll()}`));
+    // Integrity across the fleet: members consumed each other's messages; none lost or duplicated.
+    await sleep(5_000);
+    const final = await Promise.all(ids.map(status));
+    for (const s of final) {
+      assert.equal(s.integrity.lost, 0, JSON.stringify(s.integrity));
+      assert.equal(s.integrity.duplicated, 0, JSON.stringify(s.integrity));
+    }
+    await waitFor(
+      'the fleet view to list three members again',
+      async () => (await status('a')).fleet.totals.members === 3,
+      10_000,
+      200,
+    );
+    const totals = (await status('a')).fleet.totals;
+    assert.equal(totals.lost, 0);
+    assert.equal(totals.duplicated, 0);
+    for (const d of members.values()) {
+      const exit = await d.stop(30_000);
+      assert.equal(exit.code, 0, describeDaemon(d));
+    }
+  });
+});
