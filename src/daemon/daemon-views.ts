@@ -1,7 +1,7 @@
 import type { IntervalHistogram } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import type { IntegrityTracker } from '../integrity/integrity-tracker.js';
-import { LATENCY_BUCKETS_US, type MetricsSource } from '../metrics/daemon-metrics.js';
+import { type FleetGauges, LATENCY_BUCKETS_US, type MetricsSource } from '../metrics/daemon-metrics.js';
 import type { AdaptiveController } from '../rate/controller/adaptive-controller.js';
 import type { WorkloadSession } from '../session/workload-session.js';
 import type { SloVerdict } from '../slo/slo-verdict.js';
@@ -29,6 +29,8 @@ export interface ViewSources {
   achievedRate(): number;
   /** The daemon's SLO judge; absent for `run --http-port` (a run gives its verdict at its end). */
   slo?: DaemonSlo;
+  /** The fleet this daemon is a member of (src/fleet/), for the soakbench_fleet_* gauges. */
+  fleet?: () => FleetGauges | undefined;
 }
 
 /** A verdict as /status shows it: the headline and each check. */
@@ -194,5 +196,6 @@ export function metricsSource(v: ViewSources): MetricsSource {
     info: () => ({ version: VERSION, driver: v.driverName, workload: session.workload.name }),
     client: () => v.clientStats.view(),
     brokers: () => s.brokers?.view() ?? [],
+    fleet: () => v.fleet?.(),
   };
 }

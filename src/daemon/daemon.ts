@@ -8,7 +8,7 @@ import { SoakbenchError } from '../errors.js';
 import type { IntegrityTracker } from '../integrity/integrity-tracker.js';
 import { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { Logger } from '../log/logger.js';
-import { createDaemonRegistry } from '../metrics/daemon-metrics.js';
+import { createDaemonRegistry, type FleetGauges } from '../metrics/daemon-metrics.js';
 import { AdaptiveController } from '../rate/controller/adaptive-controller.js';
 import type { Decision } from '../rate/controller/decision.js';
 import { RateProfile } from '../rate/rate-profile.js';
@@ -46,6 +46,8 @@ export interface DaemonOptions {
    * joins and puts itself in front of this daemon (src/fleet/). Default: the daemon's own, talking to it.
    */
   http?: HttpService;
+  /** The fleet this daemon is a member of, for /metrics (src/fleet/). */
+  fleetGauges?: () => FleetGauges | undefined;
   /** A fleet's tag for a workload's topics and groups, the same on every member (default: a random one per engine). */
   sharedRunTag?: (workload: Workload) => string | undefined;
 }
@@ -231,6 +233,7 @@ export class Daemon implements DaemonControl {
       readiness: () => this.readiness(),
       achievedRate: () => this.reports.achievedRate(),
       slo: this.slo,
+      fleet: this.o.fleetGauges,
     };
   }
 

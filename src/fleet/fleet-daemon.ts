@@ -19,6 +19,7 @@ import { FleetMember } from './fleet-member.js';
 import {
   type ControlRecord,
   type DesiredState,
+  type FleetView,
   fleetRunTag,
   fleetView,
   type MemberRecord,
@@ -175,6 +176,15 @@ export class FleetDaemon implements DaemonControl {
       clock: this.o.clock,
       http: this.http,
       sharedRunTag: (w) => this.tags.get(w),
+      fleetGauges: () => {
+        const view = this.view();
+        return {
+          name: this.fleet,
+          share: shareOf(this.partitions),
+          members: view.totals.members,
+          targetRate: this.desired?.paused ? 0 : (this.desired?.rate ?? 0),
+        };
+      },
     });
     // Paused before it starts: the engine then starts without sending (a paused fleet, or no share yet).
     if (local.paused) this.daemon.pause();
@@ -526,17 +536,18 @@ export class FleetDaemon implements DaemonControl {
         fleet: { name: this.fleet, member: this.memberId },
       };
     }
-    return {
-      ...this.daemon.status(),
-      fleet: fleetView({
-        name: this.fleet,
-        member: this.memberId,
-        desired: this.desired,
-        members: this.members,
-        nowMs: now,
-        staleMs: Math.max(3 * this.o.config.fleet.heartbeatMs, this.o.config.fleet.sessionTimeoutMs),
-      }),
-    };
+    return { ...this.daemon.status(), fleet: this.view(now) };
+  }
+
+  private view(nowMs = this.clock.wallMs()): FleetView {
+    return fleetView({
+      name: this.fleet,
+      member: this.memberId,
+      desired: this.desired,
+      members: this.members,
+      nowMs,
+      staleMs: Math.max(3 * this.o.config.fleet.heartbeatMs, this.o.config.fleet.sessionTimeoutMs),
+    });
   }
 
   results(): TestResult {

@@ -115,6 +115,19 @@ export interface MetricsSource extends ProfileSloSource {
    * two histograms and soakbench_send_errors_total carry a `broker` label (sum over it for the totals).
    */
   brokers?(): readonly BrokerSeries[];
+  /** A fleet member's view of its fleet (docs/fleet.md); absent or undefined: not in a fleet, no fleet series. */
+  fleet?(): FleetGauges | undefined;
+}
+
+/** What the soakbench_fleet_* gauges show. */
+export interface FleetGauges {
+  name: string;
+  /** This member's part of the fleet rate, 0 to 1. */
+  share: number;
+  /** Members this member heard from recently (itself included). */
+  members: number;
+  /** The fleet's total target rate, msg/s (0 while the fleet is paused). */
+  targetRate: number;
 }
 
 /** Builds the registry: our metrics (names fixed by docs/architecture.md, "Metrics") plus Node's default metrics. */
@@ -380,5 +393,17 @@ export function createDaemonRegistry(
     () => source.client().txRetries,
   );
   for (const metric of profileSloMetrics(source)) registry.registerMetric(metric as never);
+  const fleetGauge = (name: string, help: string, value: (f: FleetGauges) => number): void =>
+    add(name, help, 'gauge', () => {
+      const f = source.fleet?.();
+      return f === undefined ? [] : [{ labels: { fleet: f.name }, value: value(f) }];
+    });
+  fleetGauge('soakbench_fleet_share', "This member's share of its fleet's rate (0 to 1).", (f) => f.share);
+  fleetGauge('soakbench_fleet_members', 'Members of the fleet this member hears from.', (f) => f.members);
+  fleetGauge(
+    'soakbench_fleet_target_rate',
+    "The fleet's total target rate, msg/s (0 while paused).",
+    (f) => f.targetRate,
+  );
   return registry;
 }

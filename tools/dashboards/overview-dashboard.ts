@@ -1,5 +1,6 @@
 import { SOAKBENCH_ANNOTATIONS } from './annotations.js';
 import { brokers } from './overview-brokers.js';
+import { fleet } from './overview-fleet.js';
 import type { DashboardSpec, PanelSpec } from './panel-spec.js';
 import { dashedLine, valueMapping } from './panel-spec.js';
 import { increaseOf, maxBy, orZero, quantile, rateOf, select, sumBy } from './promql.js';
@@ -465,6 +466,7 @@ export const overviewDashboard: DashboardSpec = {
     { title: 'Latency', panels: latency },
     { title: 'Errors and integrity', panels: errors },
     { title: 'Brokers', panels: brokers },
+    { title: 'Fleet', panels: fleet },
     { title: 'Rate controller', panels: controller },
   ],
 };

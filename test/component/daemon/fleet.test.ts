@@ -95,6 +95,11 @@ describe('a fleet of three daemons (memory driver)', () => {
     const topics = new Set(ids.map((id) => JSON.stringify(status(id).workload.topics)));
     assert.equal(topics.size, 1, [...topics].join(' '));
 
+    const metrics = (await members.get('a')!.metrics()).body;
+    assert.match(metrics, new RegExp(`^soakbench_fleet_share\\{fleet="${fleet}"\\} 0\\.333`, 'm'));
+    assert.match(metrics, new RegExp(`^soakbench_fleet_members\\{fleet="${fleet}"\\} 3$`, 'm'));
+    assert.match(metrics, new RegExp(`^soakbench_fleet_target_rate\\{fleet="${fleet}"\\} 600$`, 'm'));
+
     const put = await request('b', 'PUT', '/rate', '{"rate":1500}');
     assert.equal(put.status, 200, put.text);
     assert.equal((put.json as Json).rate, 1500);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { type DaemonProcess, describeDaemon, sleep, startDaemon } from '../../helpers/daemon.js';
+import { type DaemonProcess, describeDaemon, metricValue, sleep, startDaemon } from '../../helpers/daemon.js';
 import { uniqueName } from '../../helpers/kafka.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -86,6 +86,9 @@ describe('soakbench daemon --fleet: three members on one broker', { timeout: 300
       `fleet rate ${three.total.toFixed(0)} (${three.each.map((r) => r.toFixed(0))})`,
     );
     for (const r of three.each) assert.ok(Math.abs(r - 2000) / 2000 < 0.05, `each about 2000: ${three.each}`);
+    const scraped = await members.get('a')!.scrape();
+    assert.ok(Math.abs(metricValue(scraped, 'soakbench_fleet_share', { fleet }) - 1 / 3) < 1e-9);
+    assert.equal(metricValue(scraped, 'soakbench_fleet_target_rate', { fleet }), 6000);
     const view = (await status('a')).fleet;
     assert.equal(view.totals.targetRate, 6000);
     assert.equal(view.members.length, 3);

@@ -1,4 +1,7 @@
+import { fleetNames, fleetRunTag } from '../../../src/fleet/fleet-records.js';
+import { deleteTopics } from '../../helpers/cli.js';
 import { freePort } from '../../helpers/free-port.js';
+import { uniqueName } from '../../helpers/kafka.js';
 import { REPO_ROOT } from '../../unit/deploy/repo-root.js';
 import { type Child, spawnChild, waitFor } from './child-process.js';
 
@@ -12,10 +15,13 @@ export interface Daemon {
 
 /**
  * Starts `node dist/src/main.js daemon` with the shipped local driver and default workload against the
- * broker in SOAKBENCH_TEST_BOOTSTRAP (default 127.0.0.1:9092) and waits until /readyz answers 200.
+ * broker in SOAKBENCH_TEST_BOOTSTRAP (default 127.0.0.1:9092) and waits until /readyz answers 200. It is
+ * a fleet of one (docs/fleet.md), so the dashboards' Fleet row has data too; a fleet member leaves its
+ * topics, so stop() deletes them.
  */
 export async function startDaemon(readyTimeoutMs = 60_000): Promise<Daemon> {
   const port = await freePort();
+  const fleet = uniqueName('dashboards-fleet');
   const child = spawnChild(
     process.execPath,
     [
@@ -33,11 +39,22 @@ export async function startDaemon(readyTimeoutMs = 60_000): Promise<Daemon> {
         SOAKBENCH_HTTP_HOST: '127.0.0.1',
         SOAKBENCH_HTTP_PORT: String(port),
         SOAKBENCH_BOOTSTRAP_SERVERS: process.env.SOAKBENCH_TEST_BOOTSTRAP ?? '127.0.0.1:9092',
+        SOAKBENCH_FLEET: fleet,
       },
     },
   );
   const address = `127.0.0.1:${port}`;
-  const daemon: Daemon = { address, child, stop: () => child.stop(15_000) };
+  const names = fleetNames(fleet);
+  // The default workload (config/workloads/default.yaml): prefix test-topic, one topic, the fleet's first version.
+  const topics = [names.control, names.shares, `test-topic-sb-${fleetRunTag(fleet, 1)}-0`];
+  const daemon: Daemon = {
+    address,
+    child,
+    stop: async () => {
+      await child.stop(15_000);
+      await deleteTopics(topics).catch(() => {});
+    },
+  };
   try {
     await waitFor(
       'soakbench /readyz 200',

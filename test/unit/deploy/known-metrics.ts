@@ -41,6 +41,9 @@ export const SOAKBENCH_METRICS: readonly string[] = [
   'soakbench_librdkafka_broker_state',
   'soakbench_librdkafka_queue_messages',
   'soakbench_librdkafka_tx_retries_total',
+  'soakbench_fleet_share',
+  'soakbench_fleet_members',
+  'soakbench_fleet_target_rate',
 ];
 
 /** Histograms: queries may use their `_bucket`, `_sum` and `_count` series. */

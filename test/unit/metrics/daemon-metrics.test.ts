@@ -237,6 +237,20 @@ describe('createDaemonRegistry', () => {
     assert.equal(metricValue(families, 'soakbench_controller_decisions_total', surprise), 2);
   });
 
+  test('fleet gauges: no series outside a fleet; one per gauge, labelled with the fleet, in one', async () => {
+    const { source } = fakeSource();
+    const alone = await scrape(source);
+    for (const name of ['soakbench_fleet_share', 'soakbench_fleet_members', 'soakbench_fleet_target_rate'])
+      assert.deepEqual(alone.families.get(name)?.samples ?? [], [], name);
+    const member = await scrape({
+      ...source,
+      fleet: () => ({ name: 'soak', share: 1 / 3, members: 3, targetRate: 6000 }),
+    });
+    assert.equal(metricValue(member.families, 'soakbench_fleet_share', { fleet: 'soak' }), 1 / 3);
+    assert.equal(metricValue(member.families, 'soakbench_fleet_members', { fleet: 'soak' }), 3);
+    assert.equal(metricValue(member.families, 'soakbench_fleet_target_rate', { fleet: 'soak' }), 6000);
+  });
+
   test('label values are escaped: a workload name with quotes, a backslash and a newline survives', async () => {
     const { state, source } = fakeSource();
     const name = 'say "hi"\\ to\nme';
