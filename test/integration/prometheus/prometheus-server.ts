@@ -17,16 +17,20 @@ export interface PrometheusServer {
 }
 
 /**
- * The shipped prometheus/prometheus.yml with its one scrape target replaced by `target` and its rule
- * files given as absolute paths (the copy lives outside the repository).
+ * The shipped prometheus/prometheus.yml with its service discovery (Docker's DNS name of the compose
+ * service) replaced by the one static target `target`, and its rule files given as absolute paths (the
+ * copy lives outside the repository).
  */
 export function scrapeConfigFor(target: string): string {
   const config = parse(readFileSync(repoPath('prometheus', 'prometheus.yml'), 'utf8')) as {
     rule_files: string[];
-    scrape_configs: { static_configs: { targets: string[] }[] }[];
+    scrape_configs: { static_configs?: { targets: string[] }[]; dns_sd_configs?: unknown[] }[];
   };
   config.rule_files = config.rule_files.map((pattern) => repoPath('prometheus', pattern));
-  for (const job of config.scrape_configs) job.static_configs = [{ targets: [target] }];
+  for (const job of config.scrape_configs) {
+    delete job.dns_sd_configs;
+    job.static_configs = [{ targets: [target] }];
+  }
   return stringify(config);
 }
 

@@ -194,4 +194,48 @@ describe('docker-compose.yml', () => {
     assert.ok(home.startsWith(`${mountTarget}/`), home);
     assert.ok(existsSync(repoPath('grafana', 'dashboards', home.slice(mountTarget.length + 1))), home);
   });
+
+  test('prometheus finds every replica of the soakbench service by DNS, each its own instance', () => {
+    const config = parse(readFileSync(repoPath('prometheus', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: {
+        job_name: string;
+        dns_sd_configs?: { names: string[]; type: string; port: number }[];
+      }[];
+    };
+    const job = config.scrape_configs.find((j) => j.job_name === 'soakbench');
+    assert.deepEqual(job?.dns_sd_configs?.[0]?.names, ['soakbench']);
+    assert.equal(job?.dns_sd_configs?.[0]?.type, 'A');
+    assert.equal(job?.dns_sd_configs?.[0]?.port, env(soakbench).SOAKBENCH_HTTP_PORT);
+  });
+});
+
+describe('docker-compose.fleet.yml', () => {
+  const text = readFileSync(repoPath('docker-compose.fleet.yml'), 'utf8');
+  // `!override` is Compose's merge tag (Compose 2.24.4+): parse it as a plain sequence here.
+  const fleet = parse(text, {
+    customTags: [{ tag: '!override', collection: 'seq', resolve: (v: unknown) => v }],
+  } as never) as {
+    services: Record<
+      string,
+      { deploy?: { replicas: number }; environment?: Record<string, string>; ports?: unknown }
+    >;
+  };
+
+  test('only changes the soakbench service: three replicas in one fleet', () => {
+    assert.deepEqual(Object.keys(fleet.services), ['soakbench']);
+    const s = fleet.services.soakbench!;
+    assert.equal(s.deploy?.replicas, 3);
+    assert.equal(s.environment?.SOAKBENCH_FLEET, 'soakbench');
+  });
+
+  test('replaces the single published port by one loopback port per replica', () => {
+    assert.match(text, /ports: !override\n/);
+    const ports = fleet.services.soakbench!.ports as { items?: { value: string }[] } | string[];
+    const list = Array.isArray(ports) ? ports : (ports.items ?? []).map((i) => i.value);
+    assert.equal(list.length, 1);
+    const m = /^127\.0\.0\.1:(\d+)-(\d+):(\d+)$/.exec(String(list[0]));
+    assert.ok(m, String(list[0]));
+    assert.equal(Number(m[2]) - Number(m[1]) + 1, fleet.services.soakbench!.deploy!.replicas);
+    assert.equal(Number(m[3]), env(soakbench).SOAKBENCH_HTTP_PORT);
+  });
 });
