@@ -482,8 +482,15 @@ export class FleetDaemon implements DaemonControl {
     // Validates (and applies here) first: a refused patch is never written for the others.
     daemon.updateController(controller);
     this.applied.controller = JSON.stringify(controller);
-    const { applied } = await this.change({ controller });
-    return { ...daemon.controller(), ...this.fleetFields(applied) };
+    try {
+      const { applied } = await this.change({ controller });
+      return { ...daemon.controller(), ...this.fleetFields(applied) };
+    } catch (err) {
+      // Not written: back to the fleet's settings.
+      this.applied.controller = '';
+      this.schedule();
+      throw err;
+    }
   }
 
   parseWorkload(text: string): Workload {

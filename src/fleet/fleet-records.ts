@@ -41,15 +41,8 @@ export interface DesiredState {
   writtenAtMs: number;
 }
 
-/** What a member publishes about itself every heartbeat. */
-export interface MemberRecord {
-  id: string;
-  host: string;
-  pid: number;
-  state: string;
-  /** Shares-topic partitions assigned to it, and their fraction of SHARE_PARTITIONS. */
-  partitions: number;
-  share: number;
+/** A member's rates and counts (its /status figures); the fleet's totals are their sums. */
+export interface MemberCounts {
   targetRate: number;
   achievedRate: number;
   messagesSent: number;
@@ -58,6 +51,28 @@ export interface MemberRecord {
   lost: number;
   duplicated: number;
   outOfOrder: number;
+}
+
+const COUNT_FIELDS: readonly (keyof MemberCounts)[] = [
+  'targetRate',
+  'achievedRate',
+  'messagesSent',
+  'messagesReceived',
+  'sendErrors',
+  'lost',
+  'duplicated',
+  'outOfOrder',
+];
+
+/** What a member publishes about itself every heartbeat. */
+export interface MemberRecord extends MemberCounts {
+  id: string;
+  host: string;
+  pid: number;
+  state: string;
+  /** Shares-topic partitions assigned to it, and their fraction of SHARE_PARTITIONS. */
+  partitions: number;
+  share: number;
   /** The run ids its producers write now: gaps in these runs are its to decide. */
   runIds: number[];
   /** The desired-state version it has applied. */
@@ -162,19 +177,9 @@ export interface FleetView {
   name: string;
   member: string;
   desired: { version: number; workloadVersion: number; rate: number; paused: boolean } | undefined;
-  members: (Omit<MemberRecord, 'runIds' | 'left' | 'host' | 'pid'> & { host: string; ageMs: number })[];
-  totals: {
-    members: number;
-    share: number;
-    targetRate: number;
-    achievedRate: number;
-    messagesSent: number;
-    messagesReceived: number;
-    sendErrors: number;
-    lost: number;
-    duplicated: number;
-    outOfOrder: number;
-  };
+  members: (Omit<MemberRecord, 'runIds' | 'left' | 'pid'> & { ageMs: number })[];
+  /** The fleet's target rate (the desired state's) and the listed members' sums. */
+  totals: MemberCounts & { members: number; share: number };
 }
 
 /**
@@ -192,41 +197,19 @@ export function fleetView(o: {
   const live = [...o.members.values()]
     .filter((m) => !m.record.left && o.nowMs - m.seenAtMs <= o.staleMs)
     .sort((a, b) => (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0));
-  const sum = (f: (r: MemberRecord) => number): number => live.reduce((a, m) => a + f(m.record), 0);
   const d = o.desired;
+  const totals = { members: live.length, share: 0 } as FleetView['totals'];
+  for (const field of COUNT_FIELDS) totals[field] = live.reduce((a, m) => a + m.record[field], 0);
+  totals.share = live.reduce((a, m) => a + m.record.share, 0);
+  totals.targetRate = d?.rate ?? 0;
   return {
     name: o.name,
     member: o.member,
     desired: d && { version: d.version, workloadVersion: d.workloadVersion, rate: d.rate, paused: d.paused },
-    members: live.map(({ record: r, seenAtMs }) => ({
-      id: r.id,
-      host: r.host,
-      state: r.state,
-      partitions: r.partitions,
-      share: r.share,
-      targetRate: r.targetRate,
-      achievedRate: r.achievedRate,
-      messagesSent: r.messagesSent,
-      messagesReceived: r.messagesReceived,
-      sendErrors: r.sendErrors,
-      lost: r.lost,
-      duplicated: r.duplicated,
-      outOfOrder: r.outOfOrder,
-      appliedVersion: r.appliedVersion,
-      writtenAtMs: r.writtenAtMs,
-      ageMs: Math.max(0, o.nowMs - seenAtMs),
-    })),
-    totals: {
-      members: live.length,
-      share: sum((r) => r.share),
-      targetRate: d?.rate ?? 0,
-      achievedRate: sum((r) => r.achievedRate),
-      messagesSent: sum((r) => r.messagesSent),
-      messagesReceived: sum((r) => r.messagesReceived),
-      sendErrors: sum((r) => r.sendErrors),
-      lost: sum((r) => r.lost),
-      duplicated: sum((r) => r.duplicated),
-      outOfOrder: sum((r) => r.outOfOrder),
-    },
+    members: live.map(({ record, seenAtMs }) => {
+      const { runIds: _runIds, left: _left, pid: _pid, ...shown } = record;
+      return { ...shown, ageMs: Math.max(0, o.nowMs - seenAtMs) };
+    }),
+    totals,
   };
 }

@@ -13,13 +13,13 @@ const readYaml = (...path: string[]) =>
 interface ScrapeConfig {
   global: { scrape_interval: string; evaluation_interval: string };
   rule_files: string[];
-  scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  scrape_configs: { job_name: string; dns_sd_configs: { names: string[]; type: string; port: number }[] }[];
 }
 
 const config = readYaml('prometheus', 'prometheus.yml') as unknown as ScrapeConfig;
 
 describe('prometheus/', () => {
-  test('scrapes soakbench:8080 as job soakbench every 5 s and loads rules/*.yml', () => {
+  test('scrapes every soakbench:8080 container (DNS) as job soakbench every 5 s and loads rules/*.yml', () => {
     assert.equal(config.global.scrape_interval, '5s');
     assert.deepEqual(config.rule_files, ['rules/*.yml']);
     const jobs = config.scrape_configs;
@@ -27,7 +27,9 @@ describe('prometheus/', () => {
       jobs.map((j) => j.job_name),
       ['soakbench'],
     );
-    assert.deepEqual(jobs[0]!.static_configs, [{ targets: ['soakbench:8080'] }]);
+    assert.deepEqual(jobs[0]!.dns_sd_configs, [
+      { names: ['soakbench'], type: 'A', port: 8080, refresh_interval: '15s' },
+    ]);
   });
 
   test('the Grafana data source declares the same scrape interval (it sets $__rate_interval)', () => {
