@@ -62,7 +62,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
       '/status': {
         get: {
-          summary: 'state, workload, rates, controller, totals, uptime, last errors',
+          summary:
+            "state, workload, rates, controller, totals, uptime, last errors; a fleet member adds `fleet`: the desired state, every member's share, rates and counts, the fleet's totals",
           responses: { 200: ok('status') },
         },
       },
@@ -70,7 +71,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         put: {
           ...mutating,
           summary:
-            "set a fixed rate (msg/s) for the whole daemon; switches the controller to fixed; overrides the workload's rateProfile until PUT /profile or DELETE /rate",
+            "set a fixed rate (msg/s) for the whole daemon; switches the controller to fixed; overrides the workload's rateProfile until PUT /profile or DELETE /rate. On a fleet member: the fleet's total rate, written to the fleet's control topic (each member runs its share); 409 while the member has not joined, 503 when the control topic cannot be written",
           requestBody: {
             required: true,
             content: {
