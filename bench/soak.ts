@@ -4,8 +4,9 @@
  *
  * Runs `node bin/soakbench.js daemon` (configured through SOAKBENCH_* environment variables, as a
  * container would be) with one topic of 8 partitions, 1 KiB messages, one subscription, producerRate =
- * --rate, and samples every --sample-seconds: the daemon's RSS (/proc/<pid>/status VmRSS), the summed
- * RSS of its consumer child processes (`pgrep -P <pid>`), heap used, external memory and event-loop lag p99
+ * --rate, and samples every --sample-seconds: the daemon's RSS (/proc/<pid>/status VmRSS, and its anonymous
+ * and file-backed parts, RssAnon and RssFile: a step in the first is allocated memory, in the second pages of
+ * the node binary and libraries), the same summed over its consumer child processes (`pgrep -P <pid>`), heap used, external memory and event-loop lag p99
  * (prom-client's default metrics) and messages acknowledged (soakbench_messages_sent_total) from /metrics.
  * Once a minute it also reads the child processes' V8 heap from outside: the daemon runs with Node's
  * `--report-on-signal` (in NODE_OPTIONS, which its children inherit), the bench sends each child SIGUSR2 and
@@ -90,6 +91,11 @@ interface Sample {
   tMs: number;
   daemonRssBytes: number;
   consumerRssBytes: number;
+  /** The anonymous and file-backed parts of those (RssAnon, RssFile): a step in the first is allocated memory. */
+  daemonRssAnonBytes: number;
+  daemonRssFileBytes: number;
+  consumerRssAnonBytes: number;
+  consumerRssFileBytes: number;
   consumerProcesses: number;
   heapUsedBytes: number;
   /** The daemon's external memory (ArrayBuffers: where its histograms' typed arrays live). */
@@ -107,14 +113,31 @@ interface Sample {
   windowRate?: number;
 }
 
-/** VmRSS of a process in bytes; 0 once it is gone. */
-function rssBytes(pid: number): number {
+/**
+ * Resident memory of a process in bytes (/proc/PID/status): VmRSS, and its anonymous part (heaps, malloc arenas,
+ * librdkafka's buffers) and file-backed part (pages of the node binary and libraries); zeros once it is gone.
+ */
+function rss(pid: number): { total: number; anon: number; file: number } {
   try {
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (name: string): number =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { total: kib('VmRSS') * 1024, anon: kib('RssAnon') * 1024, file: kib('RssFile') * 1024 };
   } catch {
-    return 0;
+    return { total: 0, anon: 0, file: 0 };
   }
+}
+
+/** The sum of `rss` over processes. */
+function rssOf(pids: readonly number[]): { total: number; anon: number; file: number } {
+  const sum = { total: 0, anon: 0, file: 0 };
+  for (const p of pids) {
+    const r = rss(p);
+    sum.total += r.total;
+    sum.anon += r.anon;
+    sum.file += r.file;
+  }
+  return sum;
 }
 
 function childPids(pid: number): number[] {
@@ -423,8 +446,18 @@ try {
     const children = childPids(pid);
     const s: Sample = {
       tMs,
-      daemonRssBytes: rssBytes(pid),
-      consumerRssBytes: children.reduce((a, c) => a + rssBytes(c), 0),
+      ...(() => {
+        const d = rss(pid);
+        const c = rssOf(children);
+        return {
+          daemonRssBytes: d.total,
+          daemonRssAnonBytes: d.anon,
+          daemonRssFileBytes: d.file,
+          consumerRssBytes: c.total,
+          consumerRssAnonBytes: c.anon,
+          consumerRssFileBytes: c.file,
+        };
+      })(),
       consumerProcesses: children.length,
       heapUsedBytes: metric(text, 'nodejs_heap_size_used_bytes'),
       externalBytes: metric(text, 'nodejs_external_memory_bytes'),
@@ -496,10 +529,17 @@ const integrity = {
   late: metric(finalMetrics, 'soakbench_messages_late_total'),
   sendErrors: metric(finalMetrics, 'soakbench_send_errors_total'),
 };
-const first = steady[0];
 const last = steady[steady.length - 1];
 const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
 const mb = (b: number | undefined): string => (b === undefined ? '-' : (b / MB).toFixed(1));
+/** A row of the memory table: after warm-up, at the end, slope after warm-up, slope over the last hour. */
+const memoryRow = (label: string, pick: (s: Sample) => number | undefined): string[] => [
+  label,
+  mb(firstWith(pick)),
+  mb(lastWith(pick)),
+  slopeOf(pick).toFixed(2),
+  lastHourSlope(pick).toFixed(2),
+];
 
 const out: string[] = [];
 out.push(`### Soak: ${grouped(rate)} msg/s for ${minutes} min (${startedAt.toISOString()})`);
@@ -524,48 +564,22 @@ out.push(
       'slope over the last hour (MB/h)',
     ],
     [
-      [
-        'daemon RSS (MB)',
-        mb(first?.daemonRssBytes),
-        mb(last?.daemonRssBytes),
-        slopeOf((s) => s.daemonRssBytes).toFixed(2),
-        lastHourSlope((s) => s.daemonRssBytes).toFixed(2),
-      ],
-      [
+      memoryRow('daemon RSS (MB)', (s) => s.daemonRssBytes),
+      memoryRow('daemon RSS, anonymous part (MB)', (s) => s.daemonRssAnonBytes),
+      memoryRow('daemon RSS, file-backed part (MB)', (s) => s.daemonRssFileBytes),
+      memoryRow(
         `consumer processes RSS (MB, ${last?.consumerProcesses ?? 0} processes)`,
-        mb(first?.consumerRssBytes),
-        mb(last?.consumerRssBytes),
-        slopeOf((s) => s.consumerRssBytes).toFixed(2),
-        lastHourSlope((s) => s.consumerRssBytes).toFixed(2),
-      ],
-      [
-        'daemon heap used (MB)',
-        mb(first?.heapUsedBytes),
-        mb(last?.heapUsedBytes),
-        slopeOf((s) => s.heapUsedBytes).toFixed(2),
-        lastHourSlope((s) => s.heapUsedBytes).toFixed(2),
-      ],
-      [
-        'daemon external memory (MB; the histograms, buffers)',
-        mb(first?.externalBytes),
-        mb(last?.externalBytes),
-        slopeOf((s) => s.externalBytes).toFixed(2),
-        lastHourSlope((s) => s.externalBytes).toFixed(2),
-      ],
-      [
+        (s) => s.consumerRssBytes,
+      ),
+      memoryRow('consumer processes RSS, anonymous part (MB)', (s) => s.consumerRssAnonBytes),
+      memoryRow('consumer processes RSS, file-backed part (MB)', (s) => s.consumerRssFileBytes),
+      memoryRow('daemon heap used (MB)', (s) => s.heapUsedBytes),
+      memoryRow('daemon external memory (MB; the histograms, buffers)', (s) => s.externalBytes),
+      memoryRow(
         'consumer processes heap used (MB, diagnostic report once a minute)',
-        mb(firstWith((s) => s.childHeapUsedBytes)),
-        mb(lastWith((s) => s.childHeapUsedBytes)),
-        slopeOf((s) => s.childHeapUsedBytes).toFixed(2),
-        lastHourSlope((s) => s.childHeapUsedBytes).toFixed(2),
-      ],
-      [
-        'consumer processes external memory (MB)',
-        mb(firstWith((s) => s.childExternalBytes)),
-        mb(lastWith((s) => s.childExternalBytes)),
-        slopeOf((s) => s.childExternalBytes).toFixed(2),
-        lastHourSlope((s) => s.childExternalBytes).toFixed(2),
-      ],
+        (s) => s.childHeapUsedBytes,
+      ),
+      memoryRow('consumer processes external memory (MB)', (s) => s.childExternalBytes),
     ],
   ),
 );
