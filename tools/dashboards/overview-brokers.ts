@@ -6,7 +6,7 @@
  */
 import { BROKER_CONNECTION_STATES, type BrokerConnectionState } from '../../src/stats/client-stats.js';
 import type { PanelSpec } from './panel-spec.js';
-import { dashedLine, valueMapping } from './panel-spec.js';
+import { dashedLine, MSG_RATE, valueMapping } from './panel-spec.js';
 import { maxBy, quantileBy, rateOf, select, sumBy } from './promql.js';
 
 const BY_BROKER = ['instance', 'broker'];
@@ -86,7 +86,7 @@ export const brokers: PanelSpec[] = [
     title: 'Acknowledgements by broker',
     description:
       'Messages acknowledged per second per partition leader ("unknown": sent while no leader was known). Their sum is the achieved rate. During a restart the restarting broker’s share drops to 0 and moves to the brokers that take over its leaderships; it returns when leadership moves back (preferred-leader election).',
-    unit: 'count:msg/s',
+    unit: MSG_RATE,
     min: 0,
     queries: [
       {

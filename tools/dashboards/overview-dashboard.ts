@@ -2,11 +2,10 @@ import { SOAKBENCH_ANNOTATIONS } from './annotations.js';
 import { brokers } from './overview-brokers.js';
 import { fleet } from './overview-fleet.js';
 import type { DashboardSpec, PanelSpec } from './panel-spec.js';
-import { dashedLine, valueMapping } from './panel-spec.js';
+import { dashedLine, MSG_RATE, valueMapping } from './panel-spec.js';
 import { increaseOf, maxBy, orZero, quantile, rateOf, select, sumBy } from './promql.js';
 
 const BY_INSTANCE = ['instance'];
-const MSG_RATE = 'count:msg/s';
 
 import { CONTROLLER_STATES } from '../../src/metrics/metric-labels.js';
 

@@ -4,10 +4,9 @@
  * only fleet members export: outside a fleet the row is empty.
  */
 import type { PanelSpec } from './panel-spec.js';
-import { dashedLine } from './panel-spec.js';
+import { dashedLine, MSG_RATE } from './panel-spec.js';
 import { maxBy, rateOf, select, sumBy } from './promql.js';
 
-const MSG_RATE = 'short';
 /** 1 per fleet member, carrying its `fleet` label: joins per-instance series to their fleet. */
 const FLEET_OF_INSTANCE = `(${select('soakbench_fleet_share')} * 0 + 1)`;
 

@@ -11,6 +11,9 @@ export type ValueMapping = ValueMap;
 export type FieldOverride = FieldConfigSource['overrides'][number];
 
 /** One query of a panel, with the legend Grafana shows for its series. */
+/** Grafana's unit for message rates: every msg/s panel of the dashboards uses it. */
+export const MSG_RATE = 'count:msg/s';
+
 export interface QuerySpec {
   expr: string;
   legend: string;
