@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { DaemonConfig } from '../config/daemon-config.js';
-import type { DriverFactory } from '../driver/driver.js';
+import type { DriverFactory, DriverOptions } from '../driver/driver.js';
 import type { Logger } from '../log/logger.js';
 import { LATENCY_BUCKETS_US } from '../metrics/daemon-metrics.js';
 import type { ControllerSettings } from '../rate/controller/controller-settings.js';
@@ -8,6 +8,14 @@ import { RateProfile } from '../rate/rate-profile.js';
 import type { SessionGraphOptions } from '../session/session-graph.js';
 import type { DriverFile } from '../workload/driver-file.js';
 import { findsSustainableRate, type Workload } from '../workload/workload.js';
+
+/** Bounds of every Kafka client a daemon makes: the engines', and a fleet member's own (src/fleet/). */
+export function daemonDriverOptions(config: DaemonConfig): DriverOptions {
+  return {
+    connectTimeoutMs: config.kafka.connectTimeoutMs,
+    operationTimeoutMs: Math.max(config.kafka.connectTimeoutMs, 15_000),
+  };
+}
 
 /** The daemon's configuration as the composition root's options (src/session/session-graph.ts). */
 export function daemonGraphOptions(o: {
@@ -26,10 +34,7 @@ export function daemonGraphOptions(o: {
     clock: o.clock,
     // /metrics splits publish latency, response time and send errors by partition leader.
     brokerBucketsUs: LATENCY_BUCKETS_US,
-    driverOptions: {
-      connectTimeoutMs: config.kafka.connectTimeoutMs,
-      operationTimeoutMs: Math.max(config.kafka.connectTimeoutMs, 15_000),
-    },
+    driverOptions: daemonDriverOptions(config),
     engine: {
       cleanupTopics: config.topics.cleanup,
       maxInFlight: config.generator.maxInFlight,

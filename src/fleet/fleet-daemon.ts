@@ -3,7 +3,9 @@ import type { ControllerSettingsPatch, DaemonControl } from '../api/daemon-contr
 import type { BacklogRequest } from '../api/schemas.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { DaemonConfig } from '../config/daemon-config.js';
+import { retryDelayMs } from '../daemon/connect-retry.js';
 import { Daemon } from '../daemon/daemon.js';
+import { daemonDriverOptions } from '../daemon/daemon-settings.js';
 import { HttpService } from '../daemon/http-service.js';
 import type { DriverFactory } from '../driver/driver.js';
 import { SoakbenchError } from '../errors.js';
@@ -151,7 +153,8 @@ export class FleetDaemon implements DaemonControl {
         await member.close(2_000);
         this.desired = undefined;
         this.members.clear();
-        const waitMs = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5));
+        // The daemon's Kafka retry schedule, a step on: an attempt already waited up to JOIN_TIMEOUT_MS.
+        const waitMs = retryDelayMs(attempt + 1);
         this.joinProblem = (err as Error).message;
         this.log.warn(
           { fleet: this.fleet, attempt, retryInMs: waitMs, error: this.joinProblem },
@@ -250,10 +253,7 @@ export class FleetDaemon implements DaemonControl {
 
   private newMember(): FleetMember {
     const settings = driverSettings(this.o.driverFile);
-    const driver = this.o.driverFactory.create(settings, {
-      connectTimeoutMs: this.o.config.kafka.connectTimeoutMs,
-      operationTimeoutMs: Math.max(this.o.config.kafka.connectTimeoutMs, 15_000),
-    });
+    const driver = this.o.driverFactory.create(settings, daemonDriverOptions(this.o.config));
     return new FleetMember({
       fleet: this.fleet,
       memberId: this.memberId,
@@ -315,9 +315,13 @@ export class FleetDaemon implements DaemonControl {
   }
 
   private owns(runId: number): boolean {
-    if (this.ownRuns.has(runId)) return true;
-    for (const id of this.daemon?.fleetHooks().runIds() ?? []) this.ownRuns.add(id);
+    if (!this.ownRuns.has(runId)) this.refreshOwnRuns();
     return this.ownRuns.has(runId);
+  }
+
+  /** Adds the run ids the producers write now (a restarted producer process writes a new one). */
+  private refreshOwnRuns(): void {
+    for (const id of this.daemon?.fleetHooks().runIds() ?? []) this.ownRuns.add(id);
   }
 
   /** A gap in another member's messages goes to the control topic, where its producer's member decides it. */
@@ -385,7 +389,7 @@ export class FleetDaemon implements DaemonControl {
     const s = this.daemon?.status() ?? {};
     const totals = (s.totals ?? {}) as Record<string, number>;
     const integrity = (s.integrity ?? {}) as Record<string, number>;
-    for (const id of this.daemon?.fleetHooks().runIds() ?? []) this.ownRuns.add(id);
+    this.refreshOwnRuns();
     return {
       id: this.memberId,
       host: hostname(),

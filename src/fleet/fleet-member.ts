@@ -124,11 +124,6 @@ export class FleetMember {
     clearTimeout(timer);
   }
 
-  /** Shares-topic partitions assigned to this member now. */
-  assignedPartitions(): number {
-    return this.membership?.assignment().length ?? 0;
-  }
-
   /** Writes a control record; resolves when acknowledged, and (with `readBack`) once this member has read it. */
   async publish(
     record: ControlRecord,

@@ -20,32 +20,37 @@ import { waitFor } from '../../helpers/wait.js';
 // biome-ignore lint/suspicious/noExplicitAny: /status bodies, read field by field
 type Json = Record<string, any>;
 
+/** A member of `fleet` on the memory broker named after the fleet, not started; `config`: settings by dotted key. */
+function fleetMember(
+  fleet: string,
+  id: string,
+  workloadText: string,
+  config: Record<string, unknown> = {},
+): FleetDaemon {
+  return new FleetDaemon({
+    config: loadDaemonConfig({
+      env: {},
+      overrides: { 'http.port': 0, 'fleet.name': fleet, 'fleet.memberId': id, ...config },
+    }),
+    driverFile: withBootstrapServers(loadDriverFile(LOCAL_DRIVER), `memory-${fleet}`),
+    driverFactory: memoryDriverFactory,
+    workload: parseWorkloadText(workloadText, 'test workload', { baseDir: REPO_ROOT }),
+    workloadText,
+    workloadDir: REPO_ROOT,
+    log: recordingLogger(),
+  });
+}
+
 describe('a fleet of three daemons (memory driver)', () => {
   const fleet = uniqueName('cmp-fleet');
-  const brokerName = `memory-${fleet}`;
-  const broker = memoryBroker(brokerName, { ackDelayMs: 1 });
+  const broker = memoryBroker(`memory-${fleet}`, { ackDelayMs: 1 });
   const workloadText = JSON.stringify(daemonWorkload(fleet, { producerRate: 600, partitionsPerTopic: 6 }));
   const members = new Map<string, FleetDaemon>();
 
   const startMember = async (id: string): Promise<FleetDaemon> => {
-    const config = loadDaemonConfig({
-      env: {},
-      overrides: {
-        'http.port': 0,
-        'log.statsIntervalMs': 1_000,
-        'fleet.name': fleet,
-        'fleet.memberId': id,
-        'fleet.heartbeatMs': 200,
-      },
-    });
-    const member = new FleetDaemon({
-      config,
-      driverFile: withBootstrapServers(loadDriverFile(LOCAL_DRIVER), brokerName),
-      driverFactory: memoryDriverFactory,
-      workload: parseWorkloadText(workloadText, 'test workload', { baseDir: REPO_ROOT }),
-      workloadText,
-      workloadDir: REPO_ROOT,
-      log: recordingLogger(),
+    const member = fleetMember(fleet, id, workloadText, {
+      'log.statsIntervalMs': 1_000,
+      'fleet.heartbeatMs': 200,
     });
     await member.start();
     members.set(id, member);
@@ -214,21 +219,8 @@ describe('a fleet of three daemons (memory driver)', () => {
     const broker2 = memoryBroker(`memory-${fleet2}`, { ackDelayMs: 1 });
     broker2.down();
     const text = JSON.stringify(daemonWorkload(fleet2, { producerRate: 100 }));
-    const make = (id: string) =>
-      new FleetDaemon({
-        config: loadDaemonConfig({
-          env: {},
-          overrides: { 'http.port': 0, 'fleet.name': fleet2, 'fleet.memberId': id },
-        }),
-        driverFile: withBootstrapServers(loadDriverFile(LOCAL_DRIVER), `memory-${fleet2}`),
-        driverFactory: memoryDriverFactory,
-        workload: parseWorkloadText(text, 'test workload', { baseDir: REPO_ROOT }),
-        workloadText: text,
-        workloadDir: REPO_ROOT,
-        log: recordingLogger(),
-      });
-    const x = make('x');
-    const y = make('y');
+    const x = fleetMember(fleet2, 'x', text);
+    const y = fleetMember(fleet2, 'y', text);
     try {
       await x.start();
       await y.start();
