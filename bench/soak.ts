@@ -25,11 +25,12 @@
  * --restart-every-minutes M rolls the cluster every M minutes: each broker in turn is stopped cleanly
  * (`scripts/kafka.sh stop-broker N`), left down --down-seconds, started again, and waited for until it is
  * back in the ISR of every partition (kcat) before the next. The restart windows are reported, and the
- * slopes are also given over the last hour alone.
+ * slopes are also given over the last hour alone. --consumer-config K=V (repeatable) adds a consumer property
+ * to that cluster's driver file (e.g. queued.max.messages.kbytes=16384, to bound the consumer's prefetch).
  *
  * Run: npx tsc -p tsconfig.json && node dist/bench/soak.js [--minutes 30] [--rate 5000]
  *      [--sample-seconds 10] [--warmup-minutes 2] [--bootstrap 127.0.0.1:9092] [--json FILE]
- *      [--kafka-dir DIR [--restart-every-minutes 30] [--down-seconds 20]]
+ *      [--kafka-dir DIR [--restart-every-minutes 30] [--down-seconds 20] [--consumer-config K=V ...]]
  * Prints a markdown section for bench/RESULTS.md on stdout; progress goes to stderr.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -54,6 +55,7 @@ const { values: args } = parseArgs({
     'kafka-dir': { type: 'string' },
     'restart-every-minutes': { type: 'string' },
     'down-seconds': { type: 'string', default: '20' },
+    'consumer-config': { type: 'string', multiple: true },
   },
   strict: true,
 });
@@ -305,7 +307,8 @@ await writeFile(
 let driverPath: string | undefined;
 if (cluster) {
   driverPath = join(work, 'driver.yaml');
-  await writeFile(driverPath, replicatedDriverYaml('soak-cluster', bootstrap, replication));
+  const consumerLines = (args['consumer-config'] ?? []).map((kv) => `  ${kv}\n`).join('');
+  await writeFile(driverPath, replicatedDriverYaml('soak-cluster', bootstrap, replication) + consumerLines);
 }
 const port = await freePort();
 const daemonLog = join(work, 'daemon.log');
