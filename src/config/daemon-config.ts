@@ -20,6 +20,7 @@ export interface DaemonConfig {
   topics: { cleanup: boolean; sweepOnStart: boolean };
   controller: {
     intervalMs: number;
+    warmupMs: number;
     p99TargetMs: number;
     maxErrorRate: number;
     minRate: number;
@@ -226,6 +227,12 @@ const schema = {
       format: 'positive-int',
       default: 1_000,
       env: 'SOAKBENCH_CONTROLLER_INTERVAL_MS',
+    },
+    warmupMs: {
+      doc: 'adaptive mode holds its start rate this long before it judges (a cold process JITs and connects)',
+      format: 'non-negative-int',
+      default: 30_000,
+      env: 'SOAKBENCH_CONTROLLER_WARMUP_MS',
     },
     p99TargetMs: {
       doc: 'SLO: p99 response time (ack − intended), ms',

@@ -73,5 +73,6 @@ export function daemonControllerSettings(
     minRate: c.minRate,
     maxRate: c.maxRate,
     intervalMs: c.intervalMs,
+    warmupMs: c.warmupMs,
   };
 }
