@@ -13,7 +13,7 @@ import { AdaptiveController } from '../rate/controller/adaptive-controller.js';
 import type { Decision } from '../rate/controller/decision.js';
 import { RateProfile } from '../rate/rate-profile.js';
 import type { TestResult } from '../results/test-result.js';
-import { ControlLoop } from '../session/control-loop.js';
+import { ControlLoop, type ControlLoopOptions } from '../session/control-loop.js';
 import { buildSessionGraph, type SessionGraph } from '../session/session-graph.js';
 import { WorkloadSession } from '../session/workload-session.js';
 import type { DriverFile } from '../workload/driver-file.js';
@@ -48,6 +48,8 @@ export interface DaemonOptions {
   http?: HttpService;
   /** The fleet this daemon is a member of, for /metrics (src/fleet/). */
   fleetGauges?: () => FleetGauges | undefined;
+  /** Each control interval's sample (a fleet member publishes it for the fleet's controller: src/fleet/). */
+  onControlSample?: ControlLoopOptions['onSample'];
   /** A fleet's tag for a workload's topics and groups, the same on every member (default: a random one per engine). */
   sharedRunTag?: (workload: Workload) => string | undefined;
 }
@@ -141,6 +143,7 @@ export class Daemon implements DaemonControl {
         this.reports.report(p);
         this.slo.addInterval(p);
       },
+      onSample: options.onControlSample,
       onDecision: (d, previous) => this.logStateChange(d, previous),
     });
     this.connector = new ConnectRetry({

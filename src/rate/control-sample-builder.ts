@@ -55,6 +55,11 @@ export class ControlSampleBuilder {
     };
   }
 
+  /** The last built sample's response times, compressed base64 (what a fleet member publishes). */
+  encodeResponse(): string {
+    return this.response.encode();
+  }
+
   close(): void {
     this.loopDelay.disable();
   }

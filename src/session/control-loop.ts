@@ -1,6 +1,7 @@
 import type { Clock, Scheduler, Timer } from '../clock.js';
 import { ControlSampleBuilder } from '../rate/control-sample-builder.js';
 import type { AdaptiveController } from '../rate/controller/adaptive-controller.js';
+import type { ControlSample } from '../rate/controller/control-sample.js';
 import type { Decision } from '../rate/controller/decision.js';
 import type { ClientStats } from '../stats/client-stats.js';
 import type { PeriodStats, Stats } from '../stats/stats.js';
@@ -19,6 +20,11 @@ export interface ControlLoopOptions {
   beforeDecision?: (period: PeriodStats) => void;
   /** Each interval, after the decision was applied. */
   afterDecision?: (period: PeriodStats) => void;
+  /**
+   * Each interval that counts, with its sample, before the controller reads it; `encodeResponse` gives the
+   * sample's response-time histogram, compressed base64 (a fleet member publishes both: src/fleet/).
+   */
+  onSample?: (sample: ControlSample, encodeResponse: () => string) => void;
   /** Each decision applied, with the one before it (undefined the first time). */
   onDecision?: (decision: Decision, previous: Decision | undefined) => void;
 }
@@ -78,6 +84,7 @@ export class ControlLoop {
     if (counts) {
       const view = clientStats.view();
       const sample = this.builder.build(period, session.engine, clientStats.takeThrottleMs(), view.txRetries);
+      this.o.onSample?.(sample, () => this.builder.encodeResponse());
       this.apply(this.o.controller.update(sample));
     }
     this.o.afterDecision?.(period);

@@ -52,14 +52,53 @@ export class LastInterval implements IntervalLatencies {
   }
 
   countAboveMs(ms: number): number {
-    const thresholdUs = ms * 1000;
-    const js = this.js();
-    let above = 0;
-    const iterator = new RecordedValuesIteratorModule.default(js);
-    while (iterator.hasNext()) {
-      const step = iterator.next();
-      if (js.lowestEquivalentValue(step.valueIteratedTo) > thresholdUs) above += step.countAtValueIteratedTo;
+    return countAboveMs(this.js(), ms);
+  }
+
+  /** The interval's histogram, compressed base64 (a fleet member sends it to the member running the controller). */
+  encode(): string {
+    return encodeHistogram(this.copy);
+  }
+}
+
+/** Values of `js` (µs) above `ms` milliseconds. */
+export function countAboveMs(js: JsHistogram, ms: number): number {
+  const thresholdUs = ms * 1000;
+  let above = 0;
+  const iterator = new RecordedValuesIteratorModule.default(js);
+  while (iterator.hasNext()) {
+    const step = iterator.next();
+    if (js.lowestEquivalentValue(step.valueIteratedTo) > thresholdUs) above += step.countAtValueIteratedTo;
+  }
+  return above;
+}
+
+/** Several members' interval histograms added into one (JS build, µs), read as the controller reads one. */
+export class MergedLatencies implements IntervalLatencies {
+  private readonly sum: JsHistogram;
+
+  constructor(encoded: readonly string[], highestTrackableValueUs: number) {
+    this.sum = createHistogram({
+      highestTrackableValue: highestTrackableValueUs,
+      significantDigits: 3,
+      useWebAssembly: false,
+    }) as JsHistogram;
+    for (const e of encoded) {
+      const h = decodeHistogram(e, false);
+      this.sum.add(h as JsHistogram);
+      h.destroy();
     }
-    return above;
+  }
+
+  get count(): number {
+    return this.sum.totalCount;
+  }
+
+  get p99Ms(): number {
+    return this.sum.totalCount === 0 ? 0 : this.sum.getValueAtPercentile(99) / 1000;
+  }
+
+  countAboveMs(ms: number): number {
+    return countAboveMs(this.sum, ms);
   }
 }
