@@ -109,10 +109,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
       '/controller': {
-        get: { summary: 'controller settings and state', responses: { 200: ok('controller') } },
+        get: {
+          summary:
+            "controller settings and state; a fleet member adds `fleet`: the fleet's mode, rate and leader (the leader of an adaptive fleet: its controller's state)",
+          responses: { 200: ok('controller') },
+        },
         put: {
           ...mutating,
-          summary: 'switch mode, set the SLO and the rate bounds',
+          summary:
+            "switch mode, set the SLO and the rate bounds; on a fleet member: the fleet's, written to its control topic (in adaptive mode the member that leads runs the controller on every member's samples)",
           requestBody: { required: true, content: json({ $ref: '#/components/schemas/Controller' }) },
           responses: {
             200: ok('controller'),

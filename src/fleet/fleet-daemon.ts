@@ -5,22 +5,29 @@ import { type Clock, systemClock } from '../clock.js';
 import type { DaemonConfig } from '../config/daemon-config.js';
 import { retryDelayMs } from '../daemon/connect-retry.js';
 import { Daemon } from '../daemon/daemon.js';
-import { daemonDriverOptions } from '../daemon/daemon-settings.js';
+import { daemonControllerSettings, daemonDriverOptions } from '../daemon/daemon-settings.js';
+import { controllerView } from '../daemon/daemon-views.js';
 import { HttpService } from '../daemon/http-service.js';
 import type { DriverFactory } from '../driver/driver.js';
 import { SoakbenchError } from '../errors.js';
 import type { ReportedGap } from '../integrity/loss-ledger.js';
 import type { Logger } from '../log/logger.js';
+import { AdaptiveController } from '../rate/controller/adaptive-controller.js';
+import type { ControlSample } from '../rate/controller/control-sample.js';
+import type { ControllerSettings } from '../rate/controller/controller-settings.js';
 import type { TestResult } from '../results/test-result.js';
+import { DEFAULT_MAX_LATENCY_US } from '../stats/latency-recorder.js';
 import type { DriverFile } from '../workload/driver-file.js';
 import { driverSettings } from '../workload/driver-settings.js';
 import { refuseUnsupported } from '../workload/supported.js';
-import type { Workload } from '../workload/workload.js';
+import { findsSustainableRate, type Workload } from '../workload/workload.js';
 import { parseWorkloadText } from '../workload/workload-parser.js';
 import { FleetMember } from './fleet-member.js';
 import {
   type ControlRecord,
   type DesiredState,
+  effectiveRate,
+  type FleetDecision,
   type FleetView,
   fleetRunTag,
   fleetView,
@@ -28,6 +35,7 @@ import {
   SHARE_PARTITIONS,
   shareOf,
 } from './fleet-records.js';
+import { FleetSampleMerger, fleetSampleOf, RateTimeline } from './fleet-samples.js';
 
 export interface FleetDaemonOptions {
   config: DaemonConfig;
@@ -41,6 +49,11 @@ export interface FleetDaemonOptions {
   workloadDir: string;
   log: Logger;
   clock?: Clock;
+  /**
+   * Over the fleet controller's settings (the config's, then the fleet's): component tests that host three
+   * members in one process raise its generator thresholds (one event loop serves them all).
+   */
+  controllerSettings?: Partial<ControllerSettings>;
 }
 
 /** Bound on each attempt to join (create topics, read the control topic to its end). */
@@ -49,20 +62,13 @@ const JOIN_TIMEOUT_MS = 30_000;
 const APPLY_WAIT_MS = 10_000;
 const SWAP_WAIT_MS = 60_000;
 
-/** Refuses what a fleet cannot run yet: it needs one fixed fleet rate to split. */
+/** Refuses what a fleet cannot run yet: it splits one fleet rate (fixed, or the fleet controller's). */
 export function refuseForFleet(w: Workload, where: string): void {
   if (w.rateProfile !== undefined) {
     throw new SoakbenchError(
       'INVALID_WORKLOAD',
-      `${where}: rateProfile is not supported in a fleet yet; give producerRate (the fleet's total)`,
+      `${where}: rateProfile is not supported in a fleet yet; give producerRate (the fleet's total, or 0 for the adaptive controller)`,
       { field: 'rateProfile' },
-    );
-  }
-  if (!(w.producerRate > 0)) {
-    throw new SoakbenchError(
-      'INVALID_WORKLOAD',
-      `${where}: a fleet needs producerRate > 0 (its total rate); the adaptive controller does not run across a fleet yet`,
-      { field: 'producerRate' },
     );
   }
 }
@@ -84,7 +90,20 @@ export class FleetDaemon implements DaemonControl {
   private member: FleetMember | undefined;
   private daemon: Daemon | undefined;
   private desired: DesiredState | undefined;
+  /** The fleet controller's newest decision (adaptive mode; void for another desired-state version). */
+  private decision: FleetDecision | undefined;
   private partitions = 0;
+  /** This member holds the shares topic's partition 0: it runs the fleet's controller in adaptive mode. */
+  private leads = false;
+  /** The fleet's controller and its sample merger, while this member leads an adaptive fleet. */
+  private control:
+    | { controller: AdaptiveController; merger: FleetSampleMerger; settings: string }
+    | undefined;
+  /** A decision record is being written (one at a time; the controller decides again next interval). */
+  private deciding = false;
+  /** This member's own rate over time (0 while paused): what its samples were asked to send. */
+  private readonly timeline = new RateTimeline();
+  private timelineRate = -1;
   private readonly members = new Map<string, { record: MemberRecord; seenAtMs: number }>();
   /** Every run id this member's producers wrote with: gaps in them are decided here. */
   private readonly ownRuns = new Set<number>();
@@ -179,13 +198,14 @@ export class FleetDaemon implements DaemonControl {
       clock: this.o.clock,
       http: this.http,
       sharedRunTag: (w) => this.tags.get(w),
+      onControlSample: (sample, encodeResponse) => this.onOwnSample(sample, encodeResponse),
       fleetGauges: () => {
         const view = this.view();
         return {
           name: this.fleet,
           share: shareOf(this.partitions),
           members: view.totals.members,
-          targetRate: this.desired?.paused ? 0 : (this.desired?.rate ?? 0),
+          targetRate: this.desired?.paused ? 0 : this.fleetRate(),
         };
       },
     });
@@ -197,6 +217,7 @@ export class FleetDaemon implements DaemonControl {
       rate: local.rate,
       paused: local.paused,
     };
+    this.trackRate();
     this.daemon.fleetHooks().integrity.routeGap = (gap) => this.routeGap(gap);
     await this.daemon.start();
     this.log.info(
@@ -225,7 +246,7 @@ export class FleetDaemon implements DaemonControl {
           version: 1,
           workloadVersion: 1,
           workload: this.o.workloadText,
-          rate: this.o.workload.producerRate,
+          ...this.rateOf(this.o.workload, undefined),
           paused: false,
           controller: {},
           writer: this.memberId,
@@ -238,6 +259,21 @@ export class FleetDaemon implements DaemonControl {
       { fleet: this.fleet, workload: this.o.workload.name },
       'started the fleet with this workload',
     );
+  }
+
+  /**
+   * The mode and rate a workload gives the fleet: its producerRate (fixed), or for producerRate 0 the
+   * adaptive controller, from the rate in force (`current`) or where a single daemon's controller starts.
+   */
+  private rateOf(w: Workload, current: number | undefined): { mode: 'fixed' | 'adaptive'; rate: number } {
+    if (!findsSustainableRate(w)) return { mode: 'fixed', rate: w.producerRate };
+    const start = new AdaptiveController(daemonControllerSettings(this.o.config, w), this.clock).rate;
+    return { mode: 'adaptive', rate: current ?? start };
+  }
+
+  /** The fleet's rate now (the controller's in adaptive mode), 0 before the fleet's state is known. */
+  private fleetRate(): number {
+    return this.desired === undefined ? 0 : effectiveRate(this.desired, this.decision);
   }
 
   /** Waits `ms`, or less when the member is stopped meanwhile. */
@@ -261,14 +297,16 @@ export class FleetDaemon implements DaemonControl {
       replicationFactor: settings.replicationFactor,
       sessionTimeoutMs: this.o.config.fleet.sessionTimeoutMs,
       onRecord: (r) => this.onRecord(r),
-      onShare: (partitions) => {
-        if (partitions !== this.partitions) {
+      onShare: (partitions, leads) => {
+        if (partitions !== this.partitions || leads !== this.leads) {
           this.log.info(
-            { fleet: this.fleet, partitions, of: SHARE_PARTITIONS, share: shareOf(partitions) },
+            { fleet: this.fleet, partitions, of: SHARE_PARTITIONS, share: shareOf(partitions), leads },
             'fleet share changed',
           );
         }
         this.partitions = partitions;
+        this.leads = leads;
+        if (!leads) this.control = undefined;
         this.schedule();
       },
       onProblem: (message) => this.problem(message),
@@ -281,8 +319,9 @@ export class FleetDaemon implements DaemonControl {
    */
   private localTarget(d: DesiredState): { rate: number; paused: boolean } {
     const share = shareOf(this.partitions);
-    if (share === 0) return { rate: this.applied.rate > 0 ? this.applied.rate : d.rate, paused: true };
-    return { rate: d.rate * share, paused: d.paused };
+    const rate = effectiveRate(d, this.decision);
+    if (share === 0) return { rate: this.applied.rate > 0 ? this.applied.rate : rate, paused: true };
+    return { rate: rate * share, paused: d.paused };
   }
 
   /** A fleet workload for this member: the desired state's text, at `memberRate`, tagged for its version. */
@@ -306,6 +345,11 @@ export class FleetDaemon implements DaemonControl {
     if (r.kind === 'desired') {
       this.desired = r.desired;
       this.schedule();
+    } else if (r.kind === 'decision') {
+      this.decision = r.decision;
+      this.schedule();
+    } else if (r.kind === 'sample') {
+      if (r.sample.member !== this.memberId) this.control?.merger.offer(r.sample);
     } else if (r.kind === 'member') {
       if (r.member.left) this.members.delete(r.member.id);
       else this.members.set(r.member.id, { record: r.member, seenAtMs: this.clock.wallMs() });
@@ -331,6 +375,99 @@ export class FleetDaemon implements DaemonControl {
       ?.publish({ kind: 'gap', gap: { reporter: this.memberId, gap } })
       .catch((err: Error) => this.problem(`handing a gap to its member failed: ${err.message}`));
     return true;
+  }
+
+  /**
+   * Each of this member's control intervals (its daemon's control loop). In an adaptive fleet a member that
+   * does not lead publishes the interval's sample; the leader merges it with the others' and runs the
+   * fleet's controller on the result, writing the rate it decides as a decision record.
+   */
+  private onOwnSample(sample: ControlSample, encodeResponse: () => string): void {
+    // Every interval, in any mode: it also forgets the rates of intervals gone.
+    const expected = this.timeline.expected(sample.nowNs - sample.intervalNs, sample.nowNs);
+    const d = this.desired;
+    if (d?.mode !== 'adaptive' || d.paused || this.stopped || this.member === undefined) {
+      this.control = undefined;
+      return;
+    }
+    const own = fleetSampleOf(
+      this.memberId,
+      shareOf(this.partitions),
+      expected,
+      sample,
+      encodeResponse(),
+      this.clock.wallMs(),
+    );
+    if (!this.leads) {
+      this.control = undefined;
+      this.member
+        .publish({ kind: 'sample', sample: own })
+        .catch((err: Error) => this.problem(`publishing a control sample failed: ${err.message}`));
+      return;
+    }
+    const control = this.fleetControl(d);
+    control.merger.offer(own);
+    const merged = control.merger.merge(sample.nowNs, sample.intervalNs, control.controller.rate);
+    if (merged === undefined) return;
+    const decision = control.controller.update(merged);
+    this.writeDecision(d, decision.rate, decision.state);
+  }
+
+  /**
+   * The fleet's controller on this (leading) member: made when this member starts to lead an adaptive fleet,
+   * starting from the fleet's rate (a new leader restarts the search there), and given the fleet's settings
+   * whenever they change.
+   */
+  private fleetControl(d: DesiredState): NonNullable<FleetDaemon['control']> {
+    const settings = JSON.stringify(d.controller);
+    if (this.control === undefined) {
+      const base = daemonControllerSettings(this.o.config, this.o.workload);
+      const controller = new AdaptiveController(
+        {
+          ...base,
+          ...d.controller,
+          ...this.o.controllerSettings,
+          mode: 'fixed',
+          fixedRate: effectiveRate(d, this.decision),
+        },
+        this.clock,
+      );
+      controller.setMode('adaptive', effectiveRate(d, this.decision));
+      const staleNs = 3 * base.intervalMs! * 1e6;
+      this.control = { controller, merger: new FleetSampleMerger(staleNs, DEFAULT_MAX_LATENCY_US), settings };
+      this.log.info(
+        { fleet: this.fleet, member: this.memberId, rate: controller.rate },
+        "running the fleet's adaptive controller",
+      );
+    } else if (settings !== this.control.settings) {
+      this.control.controller.configure(d.controller);
+      this.control.settings = settings;
+    }
+    return this.control;
+  }
+
+  /** Writes the controller's rate for desired-state version `d.version` when it moved (one write at a time). */
+  private writeDecision(d: DesiredState, rate: number, state: string): void {
+    const member = this.member;
+    const current = effectiveRate(d, this.decision);
+    if (member === undefined || this.deciding || Math.abs(rate - current) < Math.max(0.5, current * 1e-4))
+      return;
+    this.deciding = true;
+    member
+      .publish({
+        kind: 'decision',
+        decision: {
+          forVersion: d.version,
+          rate,
+          state: state.toLowerCase(),
+          writer: this.memberId,
+          writtenAtMs: this.clock.wallMs(),
+        },
+      })
+      .catch((err: Error) => this.problem(`writing the fleet controller's rate failed: ${err.message}`))
+      .finally(() => {
+        this.deciding = false;
+      });
   }
 
   /** Applies the newest desired state and share, one change at a time. */
@@ -368,6 +505,7 @@ export class FleetDaemon implements DaemonControl {
         this.applied.controller = controller;
       }
       this.applied.version = d.version;
+      this.trackRate();
     } catch (err) {
       // Not running yet (still connecting), or a swap under way: try again shortly.
       this.problem(`applying the fleet's desired state version ${d.version}: ${(err as Error).message}`);
@@ -375,6 +513,14 @@ export class FleetDaemon implements DaemonControl {
       this.retryTimer = setTimeout(() => this.schedule(), 1_000);
       this.retryTimer.unref();
     }
+  }
+
+  /** Notes this member's rate in force when it changed (the samples' `expected`). */
+  private trackRate(): void {
+    const rate = this.applied.paused ? 0 : this.applied.rate;
+    if (rate === this.timelineRate) return;
+    this.timelineRate = rate;
+    this.timeline.set(rate, this.clock.nowNs());
   }
 
   private async waitApplied(version: number, timeoutMs: number): Promise<boolean> {
@@ -407,6 +553,7 @@ export class FleetDaemon implements DaemonControl {
       outOfOrder: integrity.outOfOrder ?? 0,
       runIds: [...this.ownRuns],
       appliedVersion: this.applied.version,
+      leads: this.leads,
       writtenAtMs: this.clock.wallMs(),
       ...(left ? { left: true } : {}),
     };
@@ -432,6 +579,8 @@ export class FleetDaemon implements DaemonControl {
       throw new SoakbenchError('CONFLICT', 'not a member of the fleet yet');
     const next: DesiredState = {
       ...previous,
+      // The fleet's rate now: in adaptive mode the controller's decision, which the new version voids.
+      rate: effectiveRate(previous, this.decision),
       ...patch,
       version: previous.version + 1,
       writer: this.memberId,
@@ -456,9 +605,10 @@ export class FleetDaemon implements DaemonControl {
   // ---- DaemonControl: changes go through the fleet's control topic ----
 
   async setRate(rate: number): Promise<Record<string, unknown>> {
-    const { previous, applied } = await this.change({ rate });
-    this.log.info({ fleet: this.fleet, previous: previous.rate, rate }, 'fleet rate set');
-    return { rate, previous: previous.rate, mode: 'fixed', ...this.fleetFields(applied) };
+    const before = this.fleetRate();
+    const { applied } = await this.change({ rate, mode: 'fixed' });
+    this.log.info({ fleet: this.fleet, previous: before, rate }, 'fleet rate set');
+    return { rate, previous: before, mode: 'fixed', ...this.fleetFields(applied) };
   }
 
   resumeProfile(): Record<string, unknown> {
@@ -468,27 +618,49 @@ export class FleetDaemon implements DaemonControl {
     );
   }
 
+  /**
+   * This member's own controller (fixed at its share of the fleet's rate) and, under `fleet`, the fleet's
+   * mode, rate and leader; the leader of an adaptive fleet adds its controller's view.
+   */
   controller(): Record<string, unknown> {
-    return this.running().controller();
+    const local = this.running().controller();
+    const d = this.desired;
+    const leader = this.leads
+      ? this.memberId
+      : [...this.members.values()].find((m) => m.record.leads && !m.record.left)?.record.id;
+    return {
+      ...local,
+      mode: d?.mode ?? 'fixed',
+      fleet: {
+        name: this.fleet,
+        mode: d?.mode ?? 'fixed',
+        rate: this.fleetRate(),
+        memberRate: this.applied.rate,
+        leader: leader ?? null,
+        ...(this.control
+          ? {
+              controller: controllerView(this.control.controller, this.fleetRate()),
+              membersSampled: this.control.merger.memberCount,
+              shareSampled: this.control.merger.shareCounted,
+            }
+          : {}),
+      },
+    };
   }
 
   async updateController(patch: ControllerSettingsPatch): Promise<Record<string, unknown>> {
     const { mode, ...settings } = patch;
-    if (mode === 'adaptive') {
-      throw new SoakbenchError(
-        'CONFLICT',
-        'the adaptive controller does not run across a fleet yet: a fleet runs at the fixed rate PUT /rate sets',
-        { field: 'mode' },
-      );
-    }
     const daemon = this.running();
     const controller = { ...this.desired?.controller, ...settings };
     // Validates (and applies here) first: a refused patch is never written for the others.
     daemon.updateController(controller);
     this.applied.controller = JSON.stringify(controller);
     try {
-      const { applied } = await this.change({ controller });
-      return { ...daemon.controller(), ...this.fleetFields(applied) };
+      const { applied } = await this.change({ controller, ...(mode === undefined ? {} : { mode }) });
+      if (mode !== undefined) this.log.info({ fleet: this.fleet, mode }, 'fleet controller mode set');
+      const view = this.controller();
+      const change = this.fleetFields(applied).fleet as Record<string, unknown>;
+      return { ...view, fleet: { ...(view.fleet as Record<string, unknown>), ...change } };
     } catch (err) {
       // Not written: back to the fleet's settings.
       this.applied.controller = '';
@@ -509,15 +681,17 @@ export class FleetDaemon implements DaemonControl {
     if (text === undefined)
       throw new SoakbenchError('INTERNAL', 'a fleet workload must come from parseWorkload');
     const version = (this.desired?.workloadVersion ?? 0) + 1;
+    const rate = this.rateOf(workload, this.fleetRate() || undefined);
     const { applied } = await this.change(
-      { workload: text, workloadVersion: version, rate: workload.producerRate },
+      { workload: text, workloadVersion: version, ...rate },
       SWAP_WAIT_MS,
     );
     const status = this.running().status() as { workload?: { topics?: string[] } };
     return {
       workload: workload.name,
       topics: status.workload?.topics ?? [],
-      rate: workload.producerRate,
+      rate: rate.rate,
+      mode: rate.mode,
       ...this.fleetFields(applied),
     };
   }
@@ -554,7 +728,8 @@ export class FleetDaemon implements DaemonControl {
     return fleetView({
       name: this.fleet,
       member: this.memberId,
-      desired: this.desired,
+      // In adaptive mode the fleet's rate is the controller's.
+      desired: this.desired && { ...this.desired, rate: this.fleetRate() },
       members: this.members,
       nowMs,
       staleMs: Math.max(3 * this.o.config.fleet.heartbeatMs, this.o.config.fleet.sessionTimeoutMs),

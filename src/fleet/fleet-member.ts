@@ -21,8 +21,11 @@ export interface FleetMemberOptions {
   sessionTimeoutMs: number;
   /** Every control record read, in log order (the member's own too). */
   onRecord: (record: ControlRecord) => void;
-  /** The membership group gave this member `partitions` of the shares topic (after each rebalance). */
-  onShare: (partitions: number) => void;
+  /**
+   * The membership group gave this member `partitions` of the shares topic (after each rebalance); `leads`:
+   * partition 0 is one of them (the fleet's controller runs there).
+   */
+  onShare: (partitions: number, leads: boolean) => void;
   /** A record that could not be read, or a client error: a log line, not a failure. */
   onProblem: (message: string) => void;
 }
@@ -69,7 +72,9 @@ export class FleetMember {
           name: this.names.control,
           partitions: 1,
           replicationFactor: rf,
-          config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000' },
+          // Segments roll every 10 minutes so compaction (newest record per key) keeps what a joining member
+          // reads small: heartbeats and samples are written every few seconds for as long as the fleet runs.
+          config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000', 'segment.ms': '600000' },
         },
         { name: this.names.shares, partitions: SHARE_PARTITIONS, replicationFactor: rf },
       ],
@@ -108,7 +113,11 @@ export class FleetMember {
       onMessages: () => {},
       onAssignment: (kind) => {
         if (kind !== 'assign') return;
-        this.o.onShare(this.membership?.assignment().length ?? 0);
+        const assigned = this.membership?.assignment() ?? [];
+        this.o.onShare(
+          assigned.length,
+          assigned.some((p) => p.partition === 0),
+        );
         first?.();
       },
       onError: (err) => this.o.onProblem(`fleet membership: ${err.message}`),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ReportedGap } from '../integrity/loss-ledger.js';
+import { type FleetSample, isFleetSample } from './fleet-samples.js';
 
 /**
  * The records a fleet keeps in its control topic (docs/fleet.md): the desired state every member applies,
@@ -34,7 +35,12 @@ export interface DesiredState {
   /** The fleet's total target rate, msg/s; each member produces its share of it. */
   rate: number;
   paused: boolean;
-  /** Controller settings applied on every member (fixed mode only: see docs/fleet.md). */
+  /**
+   * `adaptive`: the member that leads (holds the shares topic's partition 0) runs the controller on every
+   * member's samples and writes the rate it decides here. Absent in records of older members: fixed.
+   */
+  mode?: 'fixed' | 'adaptive';
+  /** Controller settings: the fleet controller's, and every member's own (its SLO view of its share). */
   controller: { p99TargetMs?: number; maxErrorRate?: number; minRate?: number; maxRate?: number };
   /** The member that wrote it, and its wall clock then (for people; nothing orders by it). */
   writer: string;
@@ -77,6 +83,8 @@ export interface MemberRecord extends MemberCounts {
   runIds: number[];
   /** The desired-state version it has applied. */
   appliedVersion: number;
+  /** It holds the shares topic's partition 0: it runs the controller when the fleet is adaptive. */
+  leads?: boolean;
   writtenAtMs: number;
   /** True in the last record of a member that stopped cleanly. */
   left?: boolean;
@@ -91,12 +99,35 @@ export interface GapRecord {
 export type ControlRecord =
   | { kind: 'desired'; desired: DesiredState }
   | { kind: 'member'; member: MemberRecord }
-  | { kind: 'gap'; gap: GapRecord };
+  | { kind: 'gap'; gap: GapRecord }
+  | { kind: 'sample'; sample: FleetSample }
+  | { kind: 'decision'; decision: FleetDecision };
+
+/**
+ * The rate the fleet's controller decided (adaptive mode), for one desired-state version: a newer desired
+ * state (any member's PUT) makes it void until the controller decides again, so a decision written while
+ * an operator changed the fleet never undoes the operator's change.
+ */
+export interface FleetDecision {
+  forVersion: number;
+  rate: number;
+  /** The controller's state then (for people). */
+  state: string;
+  writer: string;
+  writtenAtMs: number;
+}
+
+/** The fleet's rate now: the controller's decision for the newest desired state, else the desired state's rate. */
+export function effectiveRate(d: DesiredState, decision: FleetDecision | undefined): number {
+  return d.mode === 'adaptive' && decision?.forVersion === d.version ? decision.rate : d.rate;
+}
 
 /** The record's Kafka key (compaction keeps the newest per key). */
 export function recordKey(r: ControlRecord): string {
   if (r.kind === 'desired') return 'desired';
   if (r.kind === 'member') return `member:${r.member.id}`;
+  if (r.kind === 'sample') return `sample:${r.sample.member}`;
+  if (r.kind === 'decision') return 'decision';
   const g = r.gap.gap;
   return `gap:${g.runId}:${g.producerId}:${g.partition}:${g.subscription}:${g.start}`;
 }
@@ -132,6 +163,7 @@ export function decodeRecord(value: Buffer | null): ControlRecord | { invalid: s
       typeof d.paused === 'boolean' &&
       typeof d.controller === 'object' &&
       d.controller !== null &&
+      (d.mode === undefined || d.mode === 'fixed' || d.mode === 'adaptive') &&
       isStr(d.writer)
     )
       return { kind: 'desired', desired: d as unknown as DesiredState };
@@ -159,6 +191,16 @@ export function decodeRecord(value: Buffer | null): ControlRecord | { invalid: s
       invalid: 'gap record without reporter, runId, producerId, partition, subscription, start or end',
     };
   }
+  if (o.kind === 'decision') {
+    const d = o.decision as Record<string, unknown> | undefined;
+    if (d && isNum(d.forVersion) && isNum(d.rate) && d.rate > 0 && isStr(d.writer))
+      return { kind: 'decision', decision: d as unknown as FleetDecision };
+    return { invalid: 'decision record without forVersion, rate or writer' };
+  }
+  if (o.kind === 'sample') {
+    if (isFleetSample(o.sample)) return { kind: 'sample', sample: o.sample };
+    return { invalid: 'sample record without member, counts, errors or response histogram' };
+  }
   return { invalid: `unknown kind ${JSON.stringify(o.kind)}` };
 }
 
@@ -176,7 +218,9 @@ export function shareOf(assignedPartitions: number): number {
 export interface FleetView {
   name: string;
   member: string;
-  desired: { version: number; workloadVersion: number; rate: number; paused: boolean } | undefined;
+  desired:
+    | { version: number; workloadVersion: number; rate: number; paused: boolean; mode: 'fixed' | 'adaptive' }
+    | undefined;
   members: (Omit<MemberRecord, 'runIds' | 'left' | 'pid'> & { ageMs: number })[];
   /** The fleet's target rate (the desired state's) and the listed members' sums. */
   totals: MemberCounts & { members: number; share: number };
@@ -205,7 +249,13 @@ export function fleetView(o: {
   return {
     name: o.name,
     member: o.member,
-    desired: d && { version: d.version, workloadVersion: d.workloadVersion, rate: d.rate, paused: d.paused },
+    desired: d && {
+      version: d.version,
+      workloadVersion: d.workloadVersion,
+      rate: d.rate,
+      paused: d.paused,
+      mode: d.mode ?? 'fixed',
+    },
     members: live.map(({ record, seenAtMs }) => {
       const { runIds: _runIds, left: _left, pid: _pid, ...shown } = record;
       return { ...shown, ageMs: Math.max(0, o.nowMs - seenAtMs) };

@@ -5,41 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { loadDaemonConfig } from '../../../src/config/daemon-config.js';
-import { memoryDriverFactory } from '../../../src/driver/driver-factories.js';
 import { memoryBroker } from '../../../src/driver/memory/memory-broker.js';
-import { FleetDaemon } from '../../../src/fleet/fleet-daemon.js';
-import { loadDriverFile, withBootstrapServers } from '../../../src/workload/driver-file.js';
-import { parseWorkloadText } from '../../../src/workload/workload-parser.js';
-import { daemonWorkload, LOCAL_DRIVER, REPO_ROOT } from '../../helpers/daemon.js';
+import type { FleetDaemon } from '../../../src/fleet/fleet-daemon.js';
+import { daemonWorkload } from '../../helpers/daemon.js';
 import { httpRequest } from '../../helpers/http.js';
 import { uniqueName } from '../../helpers/kafka.js';
-import { recordingLogger } from '../../helpers/recording-logger.js';
 import { waitFor } from '../../helpers/wait.js';
+import { fleetMember } from './memory-daemon.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: /status bodies, read field by field
 type Json = Record<string, any>;
-
-/** A member of `fleet` on the memory broker named after the fleet, not started; `config`: settings by dotted key. */
-function fleetMember(
-  fleet: string,
-  id: string,
-  workloadText: string,
-  config: Record<string, unknown> = {},
-): FleetDaemon {
-  return new FleetDaemon({
-    config: loadDaemonConfig({
-      env: {},
-      overrides: { 'http.port': 0, 'fleet.name': fleet, 'fleet.memberId': id, ...config },
-    }),
-    driverFile: withBootstrapServers(loadDriverFile(LOCAL_DRIVER), `memory-${fleet}`),
-    driverFactory: memoryDriverFactory,
-    workload: parseWorkloadText(workloadText, 'test workload', { baseDir: REPO_ROOT }),
-    workloadText,
-    workloadDir: REPO_ROOT,
-    log: recordingLogger(),
-  });
-}
 
 describe('a fleet of three daemons (memory driver)', () => {
   const fleet = uniqueName('cmp-fleet');
@@ -139,10 +114,6 @@ describe('a fleet of three daemons (memory driver)', () => {
       20,
     );
 
-    const adaptive = await request('a', 'PUT', '/controller', '{"mode":"adaptive"}');
-    assert.equal(adaptive.status, 409, adaptive.text);
-    assert.match((adaptive.json as Json).message, /fleet/);
-
     await stopMember('c');
     await waitFor(
       'a and b to carry the fleet rate',
@@ -185,7 +156,9 @@ describe('a fleet of three daemons (memory driver)', () => {
       'b',
       'PUT',
       '/workload',
-      JSON.stringify(daemonWorkload(`${fleet}-x`, { producerRate: 0 })),
+      JSON.stringify(
+        daemonWorkload(`${fleet}-x`, { producerRate: undefined, rateProfile: [{ rate: 100, seconds: 60 }] }),
+      ),
     );
     assert.equal(refused.status, 400, refused.text);
     assert.match((refused.json as Json).message, /fleet/);

@@ -7,6 +7,8 @@ import { loadDaemonConfig } from '../../../src/config/daemon-config.js';
 import { Daemon } from '../../../src/daemon/daemon.js';
 import { memoryDriverFactory } from '../../../src/driver/driver-factories.js';
 import { type MemoryBroker, memoryBroker } from '../../../src/driver/memory/memory-broker.js';
+import { FleetDaemon } from '../../../src/fleet/fleet-daemon.js';
+import type { ControllerSettings } from '../../../src/rate/controller/controller-settings.js';
 import { loadDriverFile, withBootstrapServers } from '../../../src/workload/driver-file.js';
 import type { Workload } from '../../../src/workload/workload.js';
 import { parseWorkloadText } from '../../../src/workload/workload-parser.js';
@@ -92,4 +94,27 @@ export async function startMemoryDaemon(o: MemoryDaemonOptions): Promise<MemoryD
       broker.close();
     },
   };
+}
+
+/** A member of `fleet` on the memory broker named after the fleet, not started; `config`: settings by dotted key. */
+export function fleetMember(
+  fleet: string,
+  id: string,
+  workloadText: string,
+  config: Record<string, unknown> = {},
+  controllerSettings?: Partial<ControllerSettings>,
+): FleetDaemon {
+  return new FleetDaemon({
+    config: loadDaemonConfig({
+      env: {},
+      overrides: { 'http.port': 0, 'fleet.name': fleet, 'fleet.memberId': id, ...config },
+    }),
+    driverFile: withBootstrapServers(loadDriverFile(LOCAL_DRIVER), `memory-${fleet}`),
+    driverFactory: memoryDriverFactory,
+    workload: parseWorkloadText(workloadText, 'test workload', { baseDir: REPO_ROOT }),
+    workloadText,
+    workloadDir: REPO_ROOT,
+    log: recordingLogger(),
+    controllerSettings,
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * Three `soakbench daemon --fleet` processes on the test broker (docs/fleet.md): PUT /rate on one sets the
  * fleet's rate and each member produces its third; a SIGKILLed member's share moves to the other two at the
- * membership group's next rebalance; a restarted member rejoins; fleet-wide lost and duplicated stay 0 at acks=all.
+ * membership group's next rebalance; a restarted member rejoins; in adaptive mode one member runs the controller
+ * on every member's samples and its decisions reach every member; fleet-wide lost and duplicated stay 0 at acks=all.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
@@ -27,6 +28,9 @@ describe('soakbench daemon --fleet: three members on one broker', { timeout: 300
         SOAKBENCH_FLEET: fleet,
         SOAKBENCH_FLEET_MEMBER_ID: id,
         SOAKBENCH_FLEET_HEARTBEAT_MS: '1000',
+        // Adaptive phase: a short warm-up, and a bound on the search on this shared machine.
+        SOAKBENCH_CONTROLLER_WARMUP_MS: '2000',
+        SOAKBENCH_MAX_RATE: '12000',
         SOAKBENCH_CONSUMER_PROCESSES: '1',
         SOAKBENCH_LOG_LEVEL: 'info',
       },
@@ -135,6 +139,61 @@ describe('soakbench daemon --fleet: three members on one broker', { timeout: 300
       90_000,
       500,
     ).catch((err) => assert.fail(`${err.message}\n${describeAll()}`));
+    // Adaptive mode across processes: one member runs the controller on all three members' samples; the rate
+    // it decides reaches every member's share.
+    const adaptive = await members
+      .get('b')!
+      .request('PUT', '/controller', { body: '{"mode":"adaptive"}', contentType: 'application/json' });
+    assert.equal(adaptive.status, 200, adaptive.text);
+    const controllers = () =>
+      Promise.all(ids.map(async (id) => (await members.get(id)!.getJson('/controller')).body as Json));
+    let leader: Json | undefined;
+    await waitFor(
+      "one member to run the fleet's controller on the three members' samples",
+      async () => {
+        const cs = await controllers();
+        const leading = cs.filter((c) => c.fleet.controller);
+        leader = leading[0];
+        return (
+          leading.length === 1 &&
+          cs.every((c) => c.mode === 'adaptive' && c.fleet.leader === leader!.fleet.leader) &&
+          leader!.fleet.membersSampled === 3 &&
+          leader!.fleet.shareSampled === 1
+        );
+      },
+      30_000,
+      250,
+    ).catch((err) => assert.fail(`${err.message}\n${JSON.stringify(leader)}\n${describeAll()}`));
+    await waitFor(
+      'the controller to move the fleet rate off 6000 and every member to run a third of it',
+      async () => {
+        const ss = await Promise.all(ids.map(status));
+        const rate = ss[0]!.fleet.totals.targetRate as number;
+        return rate !== 6000 && ss.every((s) => Math.abs(s.targetRate - rate / 3) <= rate * 0.005);
+      },
+      30_000,
+      250,
+    ).catch((err) =>
+      assert.fail(`${err.message}\n${JSON.stringify((leader ?? {}).fleet)}\n${describeAll()}`),
+    );
+    const decided = (await controllers()).find((c) => c.fleet.controller)!.fleet.controller;
+    t.diagnostic(
+      `fleet controller's last decisions: ${decided.lastDecisions
+        .slice(-3)
+        .map((d: Json) => `${d.rate} ${d.state} (${d.reason})`)
+        .join('; ')}`,
+    );
+    const fixed = await members
+      .get('c')!
+      .request('PUT', '/rate', { body: '{"rate":3000}', contentType: 'application/json' });
+    assert.equal(fixed.status, 200, fixed.text);
+    await waitFor(
+      'every member fixed at 1000',
+      async () => (await Promise.all(ids.map(status))).every((s) => s.targetRate === 1000),
+      10_000,
+      200,
+    );
+
     // Integrity across the fleet: members consumed each other's messages; none lost or duplicated.
     await sleep(5_000);
     const final = await Promise.all(ids.map(status));

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   type DesiredState,
   decodeRecord,
+  effectiveRate,
   encodeRecord,
   fleetNames,
   fleetRunTag,
@@ -70,6 +71,53 @@ describe('fleet records', () => {
     assert.equal(recordKey({ kind: 'gap', gap: { reporter: 'a', gap } }), 'gap:9:1:2:0:5');
   });
 
+  test("samples and decisions survive encoding; one key per member's sample, one decision", () => {
+    const sample = {
+      member: 'b',
+      share: 0.5,
+      endMs: 5,
+      intervalMs: 1000,
+      expected: 10,
+      sent: 10,
+      acks: 9,
+      errors: { congestion: 1, topology: 0, fatal: 0, other: 0 },
+      retries: 0,
+      inflight: 2,
+      oldestInflightAgeMs: 3,
+      publishDelayP99Ms: 0.5,
+      eventLoopDelayP99Ms: 11,
+      throttleTimeMs: 0,
+      response: 'HISTFAAAAB',
+    };
+    const decision = { forVersion: 3, rate: 4500, state: 'probe', writer: 'a', writtenAtMs: 1 };
+    for (const r of [
+      { kind: 'sample', sample },
+      { kind: 'decision', decision },
+    ] as const) {
+      assert.deepEqual(decodeRecord(encodeRecord(r)), r);
+    }
+    assert.equal(recordKey({ kind: 'sample', sample }), 'sample:b');
+    assert.equal(recordKey({ kind: 'decision', decision }), 'decision');
+    const bad = (o: unknown) =>
+      (decodeRecord(Buffer.from(JSON.stringify(o))) as { invalid?: string }).invalid;
+    assert.match(String(bad({ kind: 'sample', sample: { ...sample, acks: -1 } })), /sample record/);
+    assert.match(String(bad({ kind: 'sample', sample: { ...sample, errors: {} } })), /sample record/);
+    assert.match(String(bad({ kind: 'decision', decision: { ...decision, rate: 0 } })), /decision record/);
+    assert.match(String(bad({ kind: 'desired', desired: { ...desired, mode: 'fast' } })), /desired state/);
+  });
+
+  test("the fleet's rate: the controller's decision for the newest desired state, else the desired rate", () => {
+    const adaptive: DesiredState = { ...desired, mode: 'adaptive' };
+    const decision = { forVersion: 3, rate: 4500, state: 'probe', writer: 'a', writtenAtMs: 1 };
+    assert.equal(effectiveRate(adaptive, decision), 4500);
+    assert.equal(effectiveRate(adaptive, undefined), 6000);
+    // A newer desired state (an operator's change) voids the decision made for the one before.
+    assert.equal(effectiveRate({ ...adaptive, version: 4 }, decision), 6000);
+    // Fixed mode (and records of members that predate modes): the desired rate.
+    assert.equal(effectiveRate({ ...adaptive, mode: 'fixed' }, decision), 6000);
+    assert.equal(effectiveRate(desired, decision), 6000);
+  });
+
   test('damaged, foreign or incomplete records are named, not thrown', () => {
     const bad = (text: string | null) => decodeRecord(text === null ? null : Buffer.from(text));
     assert.deepEqual(bad(null), { invalid: 'empty record' });
@@ -123,7 +171,7 @@ describe('fleet records', () => {
       ['a', 'b'],
     );
     assert.equal(v.members[0]!.ageMs, 500);
-    assert.deepEqual(v.desired, { version: 3, workloadVersion: 2, rate: 6000, paused: false });
+    assert.deepEqual(v.desired, { version: 3, workloadVersion: 2, rate: 6000, paused: false, mode: 'fixed' });
     assert.equal(v.totals.members, 2);
     assert.equal(v.totals.targetRate, 6000);
     assert.equal(v.totals.achievedRate, 3998);
