@@ -9,10 +9,9 @@ import { after, describe, test } from 'node:test';
 import { memoryBroker } from '../../../src/driver/memory/memory-broker.js';
 import type { FleetDaemon } from '../../../src/fleet/fleet-daemon.js';
 import { daemonWorkload } from '../../helpers/daemon.js';
-import { httpRequest } from '../../helpers/http.js';
 import { uniqueName } from '../../helpers/kafka.js';
 import { waitFor } from '../../helpers/wait.js';
-import { fleetMember } from './memory-daemon.js';
+import { fleetMember, memberRequest } from './memory-daemon.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: /status and /controller bodies, read field by field
 type Json = Record<string, any>;
@@ -36,13 +35,7 @@ describe('an adaptive fleet of three daemons (memory driver, simulated capacity)
   const fleetRate = (): number | undefined =>
     ((members.get('a') ?? [...members.values()][0])?.status() as Json | undefined)?.fleet?.totals?.targetRate;
   const request = (id: string, method: string, path: string, body?: string) =>
-    httpRequest(
-      `http://127.0.0.1:${members.get(id)!.port}`,
-      method,
-      path,
-      { contentType: 'application/json', body },
-      5_000,
-    );
+    memberRequest(members.get(id)!, method, path, body);
   /** The fleet's rate every 100 ms since the capacity was simulated. */
   const history: number[] = [];
   const capacity = setInterval(() => {
@@ -75,6 +68,18 @@ describe('an adaptive fleet of three daemons (memory driver, simulated capacity)
     await member.start();
     members.set(id, member);
     await waitFor(`${id} to join`, async () => member.local !== undefined, 10_000, 10);
+  };
+  /** Waits (5 s) until each of `running` runs its equal part of the fleet's rate (within 1 %). */
+  const eachRunsItsShare = async (running: string[]): Promise<void> => {
+    await waitFor(
+      `each of ${running.join(', ')} at 1/${running.length} of the fleet rate`,
+      async () => {
+        const part = (fleetRate() ?? 0) / running.length;
+        return running.every((id) => Math.abs(status(id).targetRate - part) <= Math.max(1, part * 0.01));
+      },
+      5_000,
+      20,
+    );
   };
   const leaderOf = (): string | undefined =>
     ids.find((id) => (members.get(id)?.controller() as Json | undefined)?.fleet.controller);
@@ -131,15 +136,7 @@ describe('an adaptive fleet of three daemons (memory driver, simulated capacity)
       mean >= 50 && mean < CAPACITY * 1.2,
       `mean fleet rate ${Math.round(mean)} over 3 s (capacity ${CAPACITY}): ${history.map(Math.round).join(' ')}`,
     );
-    await waitFor(
-      'every member at a third of the fleet rate',
-      async () => {
-        const rate = fleetRate() ?? 0;
-        return ids.every((id) => Math.abs(status(id).targetRate - rate / 3) <= Math.max(1, rate * 0.01));
-      },
-      5_000,
-      20,
-    );
+    await eachRunsItsShare(ids);
   });
 
   test("PUT /rate on any member fixes the fleet's rate; PUT /controller makes it adaptive again from there", async () => {
@@ -200,15 +197,7 @@ describe('an adaptive fleet of three daemons (memory driver, simulated capacity)
       10_000,
       50,
     );
-    await waitFor(
-      'each remaining member at half the fleet rate',
-      async () => {
-        const rate = fleetRate() ?? 0;
-        return rest.every((id) => Math.abs(status(id).targetRate - rate / 2) <= Math.max(1, rate * 0.01));
-      },
-      5_000,
-      20,
-    );
+    await eachRunsItsShare(rest);
     for (const id of rest) {
       assert.equal(status(id).integrity.lost, 0);
       assert.equal(status(id).integrity.duplicated, 0);

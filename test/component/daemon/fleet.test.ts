@@ -11,7 +11,7 @@ import { daemonWorkload } from '../../helpers/daemon.js';
 import { httpRequest } from '../../helpers/http.js';
 import { uniqueName } from '../../helpers/kafka.js';
 import { waitFor } from '../../helpers/wait.js';
-import { fleetMember } from './memory-daemon.js';
+import { fleetMember, memberRequest } from './memory-daemon.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: /status bodies, read field by field
 type Json = Record<string, any>;
@@ -35,13 +35,7 @@ describe('a fleet of three daemons (memory driver)', () => {
     return member;
   };
   const request = (id: string, method: string, path: string, body?: string) =>
-    httpRequest(
-      `http://127.0.0.1:${members.get(id)!.port}`,
-      method,
-      path,
-      { contentType: 'application/json', body },
-      5_000,
-    );
+    memberRequest(members.get(id)!, method, path, body);
   const status = (id: string): Json => members.get(id)!.status() as Json;
   const stopMember = async (id: string): Promise<void> => {
     await members.get(id)?.stop(5_000);

@@ -118,3 +118,19 @@ export function fleetMember(
     controllerSettings,
   });
 }
+
+/** A JSON request to a fleet member's HTTP API (5-s bound). */
+export function memberRequest(
+  member: FleetDaemon,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<HttpAnswer> {
+  return httpRequest(
+    `http://127.0.0.1:${member.port}`,
+    method,
+    path,
+    { contentType: 'application/json', body },
+    5_000,
+  );
+}

@@ -58,6 +58,20 @@ describe('soakbench daemon --fleet: three members on one broker', { timeout: 300
     return { total: each.reduce((a, b) => a + b, 0), each };
   };
 
+  /** PUT /rate `rate` on member `id` (which also makes the fleet's rate fixed); waits until each of a, b, c runs a third. */
+  const putRate = async (id: string, rate: number): Promise<void> => {
+    const put = await members
+      .get(id)!
+      .request('PUT', '/rate', { body: JSON.stringify({ rate }), contentType: 'application/json' });
+    assert.equal(put.status, 200, put.text);
+    await waitFor(
+      `each member at ${rate / 3}`,
+      async () => (await Promise.all(['a', 'b', 'c'].map(status))).every((s) => s.targetRate === rate / 3),
+      10_000,
+      100,
+    );
+  };
+
   after(async () => {
     for (const d of all) await d.dispose();
   });
@@ -73,16 +87,7 @@ describe('soakbench daemon --fleet: three members on one broker', { timeout: 300
       200,
     ).catch((err) => assert.fail(`${err.message}\n${describeAll()}`));
 
-    const put = await members
-      .get('b')!
-      .request('PUT', '/rate', { body: '{"rate":6000}', contentType: 'application/json' });
-    assert.equal(put.status, 200, put.text);
-    await waitFor(
-      'each member at 2000',
-      async () => (await Promise.all(ids.map(status))).every((s) => s.targetRate === 2000),
-      10_000,
-      100,
-    );
+    await putRate('b', 6000);
     await sleep(3_000);
     const three = await fleetRate(ids, 10_000);
     assert.ok(
@@ -173,9 +178,7 @@ describe('soakbench daemon --fleet: three members on one broker', { timeout: 300
       },
       30_000,
       250,
-    ).catch((err) =>
-      assert.fail(`${err.message}\n${JSON.stringify((leader ?? {}).fleet)}\n${describeAll()}`),
-    );
+    ).catch((err) => assert.fail(`${err.message}\n${JSON.stringify(leader?.fleet)}\n${describeAll()}`));
     const decided = (await controllers()).find((c) => c.fleet.controller)!.fleet.controller;
     t.diagnostic(
       `fleet controller's last decisions: ${decided.lastDecisions
@@ -183,16 +186,7 @@ describe('soakbench daemon --fleet: three members on one broker', { timeout: 300
         .map((d: Json) => `${d.rate} ${d.state} (${d.reason})`)
         .join('; ')}`,
     );
-    const fixed = await members
-      .get('c')!
-      .request('PUT', '/rate', { body: '{"rate":3000}', contentType: 'application/json' });
-    assert.equal(fixed.status, 200, fixed.text);
-    await waitFor(
-      'every member fixed at 1000',
-      async () => (await Promise.all(ids.map(status))).every((s) => s.targetRate === 1000),
-      10_000,
-      200,
-    );
+    await putRate('c', 3000);
 
     // Integrity across the fleet: members consumed each other's messages; none lost or duplicated.
     await sleep(5_000);
