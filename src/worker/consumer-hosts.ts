@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Clock } from '../clock.js';
 import type { Driver } from '../driver/driver.js';
 import { type ErrorCode, SoakbenchError } from '../errors.js';
+import { CHILD_EXEC_ARGV } from './child-exec-argv.js';
 import type {
   ConsumerReport,
   ConsumerSpec,
@@ -47,9 +48,8 @@ export function forkConsumerHost(
   restarts: number,
   events: ConsumerHostEvents,
 ): { host: ConsumerHost; started: Promise<void> } {
-  // --enable-source-maps keeps stack traces readable; no other flags of ours leak into the child.
   const child: ChildProcess = fork(ENTRY, [], {
-    execArgv: ['--enable-source-maps'],
+    execArgv: [...CHILD_EXEC_ARGV],
     serialization: 'advanced',
     stdio: 'inherit',
   });

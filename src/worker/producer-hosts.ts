@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Clock } from '../clock.js';
 import type { Driver } from '../driver/driver.js';
 import { type ErrorCode, SoakbenchError } from '../errors.js';
+import { CHILD_EXEC_ARGV } from './child-exec-argv.js';
 import type {
   FromProducerProcess,
   ProducerProcessData,
@@ -44,7 +45,7 @@ export function forkProducerHost(
   events: ProducerHostEvents,
 ): { host: ProducerHost; started: Promise<void> } {
   const child: ChildProcess = fork(ENTRY, [], {
-    execArgv: ['--enable-source-maps'],
+    execArgv: [...CHILD_EXEC_ARGV],
     serialization: 'advanced',
     stdio: 'inherit',
   });
