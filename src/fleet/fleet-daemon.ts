@@ -103,7 +103,6 @@ export class FleetDaemon implements DaemonControl {
   private deciding = false;
   /** This member's own rate over time (0 while paused): what its samples were asked to send. */
   private readonly timeline = new RateTimeline();
-  private timelineRate = -1;
   private readonly members = new Map<string, { record: MemberRecord; seenAtMs: number }>();
   /** Every run id this member's producers wrote with: gaps in them are decided here. */
   private readonly ownRuns = new Set<number>();
@@ -422,17 +421,12 @@ export class FleetDaemon implements DaemonControl {
     const settings = JSON.stringify(d.controller);
     if (this.control === undefined) {
       const base = daemonControllerSettings(this.o.config, this.o.workload);
+      const rate = effectiveRate(d, this.decision);
       const controller = new AdaptiveController(
-        {
-          ...base,
-          ...d.controller,
-          ...this.o.controllerSettings,
-          mode: 'fixed',
-          fixedRate: effectiveRate(d, this.decision),
-        },
+        { ...base, ...d.controller, ...this.o.controllerSettings, mode: 'fixed', fixedRate: rate },
         this.clock,
       );
-      controller.setMode('adaptive', effectiveRate(d, this.decision));
+      controller.setMode('adaptive', rate);
       const staleNs = 3 * base.intervalMs! * 1e6;
       this.control = { controller, merger: new FleetSampleMerger(staleNs, DEFAULT_MAX_LATENCY_US), settings };
       this.log.info(
@@ -515,12 +509,9 @@ export class FleetDaemon implements DaemonControl {
     }
   }
 
-  /** Notes this member's rate in force when it changed (the samples' `expected`). */
+  /** Notes this member's rate in force (the samples' `expected`); the timeline keeps changes only. */
   private trackRate(): void {
-    const rate = this.applied.paused ? 0 : this.applied.rate;
-    if (rate === this.timelineRate) return;
-    this.timelineRate = rate;
-    this.timeline.set(rate, this.clock.nowNs());
+    this.timeline.set(this.applied.paused ? 0 : this.applied.rate, this.clock.nowNs());
   }
 
   private async waitApplied(version: number, timeoutMs: number): Promise<boolean> {
@@ -568,11 +559,11 @@ export class FleetDaemon implements DaemonControl {
       .catch((err: Error) => this.problem(`publishing this member's record failed: ${err.message}`));
   }
 
-  /** Writes a new desired state built from the newest one; resolves once this member has applied it. */
-  private async change(
-    patch: Partial<DesiredState>,
-    waitMs = APPLY_WAIT_MS,
-  ): Promise<{ previous: DesiredState; next: DesiredState; applied: boolean }> {
+  /**
+   * Writes a new desired state built from the newest one; resolves once this member has applied it (`applied`
+   * true), or after `waitMs` without (false).
+   */
+  private async change(patch: Partial<DesiredState>, waitMs = APPLY_WAIT_MS): Promise<boolean> {
     const previous = this.desired;
     const member = this.member;
     if (previous === undefined || member === undefined || this.daemon === undefined)
@@ -587,7 +578,7 @@ export class FleetDaemon implements DaemonControl {
       writtenAtMs: this.clock.wallMs(),
     };
     await member.publish({ kind: 'desired', desired: next }, { readBack: true });
-    return { previous, next, applied: await this.waitApplied(next.version, waitMs) };
+    return this.waitApplied(next.version, waitMs);
   }
 
   private fleetFields(applied: boolean): Record<string, unknown> {
@@ -606,7 +597,7 @@ export class FleetDaemon implements DaemonControl {
 
   async setRate(rate: number): Promise<Record<string, unknown>> {
     const before = this.fleetRate();
-    const { applied } = await this.change({ rate, mode: 'fixed' });
+    const applied = await this.change({ rate, mode: 'fixed' });
     this.log.info({ fleet: this.fleet, previous: before, rate }, 'fleet rate set');
     return { rate, previous: before, mode: 'fixed', ...this.fleetFields(applied) };
   }
@@ -625,9 +616,8 @@ export class FleetDaemon implements DaemonControl {
   controller(): Record<string, unknown> {
     const local = this.running().controller();
     const d = this.desired;
-    const leader = this.leads
-      ? this.memberId
-      : [...this.members.values()].find((m) => m.record.leads && !m.record.left)?.record.id;
+    // The live members' records (a SIGKILLed leader's last record says it leads until it goes stale).
+    const leader = this.leads ? this.memberId : this.view().members.find((m) => m.leads)?.id;
     return {
       ...local,
       mode: d?.mode ?? 'fixed',
@@ -656,7 +646,7 @@ export class FleetDaemon implements DaemonControl {
     daemon.updateController(controller);
     this.applied.controller = JSON.stringify(controller);
     try {
-      const { applied } = await this.change({ controller, ...(mode === undefined ? {} : { mode }) });
+      const applied = await this.change({ controller, ...(mode === undefined ? {} : { mode }) });
       if (mode !== undefined) this.log.info({ fleet: this.fleet, mode }, 'fleet controller mode set');
       const view = this.controller();
       const change = this.fleetFields(applied).fleet as Record<string, unknown>;
@@ -682,10 +672,7 @@ export class FleetDaemon implements DaemonControl {
       throw new SoakbenchError('INTERNAL', 'a fleet workload must come from parseWorkload');
     const version = (this.desired?.workloadVersion ?? 0) + 1;
     const rate = this.rateOf(workload, this.fleetRate() || undefined);
-    const { applied } = await this.change(
-      { workload: text, workloadVersion: version, ...rate },
-      SWAP_WAIT_MS,
-    );
+    const applied = await this.change({ workload: text, workloadVersion: version, ...rate }, SWAP_WAIT_MS);
     const status = this.running().status() as { workload?: { topics?: string[] } };
     return {
       workload: workload.name,
@@ -701,13 +688,13 @@ export class FleetDaemon implements DaemonControl {
   }
 
   async pause(): Promise<Record<string, unknown>> {
-    const { applied } = await this.change({ paused: true });
+    const applied = await this.change({ paused: true });
     this.log.info({ fleet: this.fleet }, 'fleet paused');
     return { paused: true, ...this.fleetFields(applied) };
   }
 
   async resume(): Promise<Record<string, unknown>> {
-    const { applied } = await this.change({ paused: false });
+    const applied = await this.change({ paused: false });
     this.log.info({ fleet: this.fleet }, 'fleet resumed');
     return { paused: false, ...this.fleetFields(applied) };
   }

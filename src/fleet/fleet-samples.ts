@@ -1,4 +1,9 @@
-import type { ControlSample, SendErrorCounts } from '../rate/controller/control-sample.js';
+import {
+  type ControlSample,
+  noSendErrors,
+  SEND_ERROR_CLASSES,
+  type SendErrorCounts,
+} from '../rate/controller/control-sample.js';
 import { MergedLatencies } from '../stats/latency-view.js';
 
 /**
@@ -64,7 +69,6 @@ export function fleetSampleOf(
 /** Shares are twelfths: a sum this close to 1 is the whole fleet. */
 const SHARE_TOLERANCE = 1e-6;
 
-const ERROR_CLASSES: readonly (keyof SendErrorCounts)[] = ['congestion', 'topology', 'fatal', 'other'];
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /** True when `o` has every field of a FleetSample (a record from another member is not trusted blindly). */
@@ -90,7 +94,7 @@ export function isFleetSample(o: unknown): o is FleetSample {
     ].every((k) => isNum(s[k])) &&
     errors !== null &&
     typeof errors === 'object' &&
-    ERROR_CLASSES.every((k) => isNum(errors[k]))
+    SEND_ERROR_CLASSES.every((k) => isNum(errors[k]))
   );
 }
 
@@ -101,8 +105,9 @@ export function isFleetSample(o: unknown): o is FleetSample {
 export class RateTimeline {
   private readonly segments: { fromNs: number; rate: number }[] = [];
 
+  /** The rate from `nowNs` on (nothing changes when it is the rate already in force). */
   set(rate: number, nowNs: number): void {
-    this.segments.push({ fromNs: nowNs, rate });
+    if (this.segments.at(-1)?.rate !== rate) this.segments.push({ fromNs: nowNs, rate });
   }
 
   /** Messages the rate asked for between `startNs` and `endNs`. */
@@ -163,7 +168,7 @@ export class FleetSampleMerger {
    * controller had commanded `commandedRate`; undefined until the members counted hold the whole fleet rate.
    */
   merge(nowNs: number, intervalNs: number, commandedRate: number): ControlSample | undefined {
-    const errors: SendErrorCounts = { congestion: 0, topology: 0, fatal: 0, other: 0 };
+    const errors = noSendErrors();
     const encoded: string[] = [];
     let retries = 0;
     for (const [member, samples] of this.pending) {
@@ -177,11 +182,11 @@ export class FleetSampleMerger {
         acks += s.acks;
         ms += s.intervalMs;
         retries += s.retries;
-        for (const k of ERROR_CLASSES) errors[k] += s.errors[k];
+        for (const k of SEND_ERROR_CLASSES) errors[k] += s.errors[k];
         encoded.push(s.response);
       }
       const latest = samples[samples.length - 1]!;
-      const seconds = ms > 0 ? ms / 1000 : latest.intervalMs / 1000 || 1;
+      const seconds = ms > 0 ? ms / 1000 : 1;
       this.members.set(member, {
         atNs: nowNs,
         expectedPerS: expected / seconds,

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LastInterval } from '../stats/latency-view.js';
 import type { PeriodStats, Stats } from '../stats/stats.js';
 import { classifySendError } from './controller/classify-send-error.js';
-import type { ControlSample, SendErrorCounts } from './controller/control-sample.js';
+import { type ControlSample, noSendErrors } from './controller/control-sample.js';
 
 /** What the sample needs from the running workload, read at the end of each interval. */
 export interface ProducerView {
@@ -32,7 +32,7 @@ export class ControlSampleBuilder {
     throttleTimeMs: number,
     txRetries: number,
   ): ControlSample {
-    const errors: SendErrorCounts = { congestion: 0, topology: 0, fatal: 0, other: 0 };
+    const errors = noSendErrors();
     for (const [reason, n] of Object.entries(period.sendErrorsByReason))
       errors[classifySendError(reason)] += n;
     const retries = this.lastRetries < 0 ? 0 : Math.max(0, txRetries - this.lastRetries);

@@ -23,6 +23,19 @@ export interface SendErrorCounts {
   other: number;
 }
 
+/** The classes of SendErrorCounts, for code that walks them. */
+export const SEND_ERROR_CLASSES: readonly (keyof SendErrorCounts)[] = Object.freeze([
+  'congestion',
+  'topology',
+  'fatal',
+  'other',
+]);
+
+/** Zero of every class. */
+export function noSendErrors(): SendErrorCounts {
+  return { congestion: 0, topology: 0, fatal: 0, other: 0 };
+}
+
 /**
  * What the producer side measured during one control interval (ending at `nowNs`). Everything is per interval
  * except `inflight*`, which are snapshots at `nowNs`. The controller derives rates from counts and `intervalNs`.

@@ -149,6 +149,7 @@ describe('the fleet sample merger', () => {
     const t = new RateTimeline();
     t.set(1000, 0);
     assert.equal(t.expected(0, S), 1000);
+    t.set(1000, 1.2 * S); // the rate in force again: no change
     t.set(2000, 1.5 * S);
     assert.equal(t.expected(S, 2 * S), 1500);
     t.set(0, 2.25 * S);
