@@ -25,9 +25,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { COMMON_OPTIONS, splitArgs, waitForIdleTests } from './lib/bench-args.js';
 import {
+  type BatchSizes,
+  batchSizes,
   brokerPid,
   createTopic,
   deleteTopic,
+  listTopics,
   type ProducerSettings,
   perfTestProps,
   runPerfTest,
@@ -91,6 +94,8 @@ interface Measurement {
   p99LatencyMs: number;
   /** The busiest threads of the tool's process, CPU seconds. */
   threads: string;
+  /** How the tool's messages were batched in partition 0's log (undefined: the log is not local). */
+  batches: BatchSizes | undefined;
 }
 
 const log = (line: string): void => {
@@ -123,6 +128,7 @@ async function measureSoakbench(
     warmupSeconds: 0,
     producers: processes,
   });
+  const topicsBefore = new Set(await listTopics(bootstrap));
   const brokerBefore = broker === undefined ? Number.NaN : processCpuSeconds(broker);
   const { result, run } = await runSoakbench({
     driverPath,
@@ -133,8 +139,15 @@ async function measureSoakbench(
     bin: args.bin,
     nodeArgs: splitArgs(args['node-args']),
     ...(tool === 'soakbench' ? {} : { env: { SOAKBENCH_PRODUCER_PROCESSES: String(processes) } }),
+    // Kept until its log is read for batch sizes, then deleted here.
+    runArgs: ['--no-cleanup-topics'],
   });
   const brokerCpu = broker === undefined ? Number.NaN : processCpuSeconds(broker) - brokerBefore;
+  let batches: BatchSizes | undefined;
+  for (const topic of (await listTopics(bootstrap)).filter((t) => !topicsBefore.has(t))) {
+    batches ??= await batchSizes(topic);
+    await deleteTopic(bootstrap, topic).catch((err) => log(`could not delete ${topic}: ${err}`));
+  }
   const cpu = run.userSeconds + run.systemSeconds;
   // Whole-run totals: the CPU figure covers the whole process, start-up and stop included.
   const messages = result.totalMessagesSent;
@@ -151,6 +164,7 @@ async function measureSoakbench(
     brokerCpuPerMillion: (brokerCpu / messages) * 1e6,
     p99LatencyMs: result.aggregatedPublishLatency99pct,
     threads: busiest(run.threads),
+    batches,
   };
 }
 
@@ -171,6 +185,7 @@ async function measurePerfTest(acks: ProducerSettings['acks'], round: number): P
     });
     const brokerCpu = broker === undefined ? Number.NaN : processCpuSeconds(broker) - brokerBefore;
     lastPerfRate.set(acks, perf.recordsPerSecond);
+    const batches = await batchSizes(topic);
     const cpu = perf.run.userSeconds + perf.run.systemSeconds;
     return {
       tool: 'perf-test',
@@ -184,6 +199,7 @@ async function measurePerfTest(acks: ProducerSettings['acks'], round: number): P
       brokerCpuPerMillion: (brokerCpu / perf.records) * 1e6,
       p99LatencyMs: perf.p99LatencyMs,
       threads: busiest(perf.run.threads),
+      batches,
     };
   } finally {
     await deleteTopic(bootstrap, topic).catch((err) => log(`could not delete ${topic}: ${err}`));
@@ -234,6 +250,14 @@ try {
 
 const f0 = (n: number): string => grouped(n);
 const f2 = (n: number): string => n.toFixed(2);
+const f1 = (n: number): string => n.toFixed(1);
+const hasBatches = (m: Measurement): boolean => m.batches !== undefined && m.batches.batches > 0;
+const recordsPerBatch = (m: Measurement): number => m.batches!.records / m.batches!.batches;
+/** "111.3 (954 of 1,318 at 126)": mean records per batch, and how many batches held the most. */
+const batchCell = (m: Measurement): string =>
+  hasBatches(m)
+    ? `${f1(recordsPerBatch(m))} (${grouped(m.batches!.fullBatches)} of ${grouped(m.batches!.batches)} at ${m.batches!.full})`
+    : '';
 const of = (tool: Tool, acks: string): Measurement[] =>
   measurements.filter((m) => m.tool === tool && m.acks === acks);
 
@@ -267,6 +291,8 @@ for (const acks of acksList) {
       medianCell(pt, (m) => m.cpuPerMillion, f2),
       medianCell(sb, (m) => m.brokerCpuPerMillion, f2),
       medianCell(pt, (m) => m.brokerCpuPerMillion, f2),
+      medianCell(sb.filter(hasBatches), recordsPerBatch, f1),
+      medianCell(pt.filter(hasBatches), recordsPerBatch, f1),
     );
     summaryRows.push(row);
   }
@@ -284,6 +310,7 @@ const runRows = measurements.map((m) => [
   f2(m.cpuPerMillion),
   f2(m.brokerCpuPerMillion),
   m.p99LatencyMs.toFixed(0),
+  batchCell(m),
   m.threads,
 ]);
 
@@ -311,6 +338,8 @@ const out = [
       'perf-test CPU s/M',
       'broker CPU s/M (soakbench runs)',
       'broker CPU s/M (perf-test runs)',
+      'records per batch (soakbench)',
+      'records per batch (perf-test)',
     ],
     summaryRows,
   ),
@@ -330,6 +359,7 @@ const out = [
       'CPU s/M',
       'broker CPU s/M',
       'p99 publish latency ms',
+      'records per batch, partition 0 (batches that held the most)',
       'busiest threads (CPU s)',
     ],
     runRows,

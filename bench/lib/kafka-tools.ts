@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from './repo-root.js';
@@ -115,4 +115,59 @@ export function brokerPid(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Record batches of one partition as the broker stored them. */
+export interface BatchSizes {
+  batches: number;
+  records: number;
+  /** Batches that hold `full` records or more (the most any batch of the partition holds). */
+  fullBatches: number;
+  /** The most records in one batch. */
+  full: number;
+}
+
+export async function listTopics(bootstrap: string): Promise<string[]> {
+  const { stdout } = await execFileAsync(
+    join(REPO_ROOT, 'scripts/kafka-topics'),
+    ['--bootstrap-server', bootstrap, '--list'],
+    { timeout: 60_000 },
+  );
+  return stdout.split('\n').filter((t) => t !== '');
+}
+
+const BATCH_COUNT = /^baseOffset: \d+ lastOffset: \d+ count: (\d+) /gm;
+
+/**
+ * The record batches of `topic`'s partition `partition` in the local broker's log (`.kafka/data`, as
+ * `make kafka-up` lays it out), read with kafka-dump-log: how the producer batched its messages, which
+ * is what the broker pays for per request. undefined when the log is not there (another broker).
+ */
+export async function batchSizes(topic: string, partition = 0): Promise<BatchSizes | undefined> {
+  const dir = join(REPO_ROOT, '.kafka/data', `${topic}-${partition}`);
+  let files: string[];
+  try {
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => join(dir, f));
+  } catch {
+    return undefined;
+  }
+  if (files.length === 0) return undefined;
+  const { stdout } = await execFileAsync(
+    join(REPO_ROOT, 'scripts/kafka-dump-log'),
+    ['--files', files.join(',')],
+    {
+      timeout: 300_000,
+      maxBuffer: 1024 * 1024 * 1024,
+    },
+  );
+  const counts = [...stdout.matchAll(BATCH_COUNT)].map((m) => Number(m[1]));
+  const full = counts.reduce((a, b) => Math.max(a, b), 0);
+  return {
+    batches: counts.length,
+    records: counts.reduce((a, b) => a + b, 0),
+    fullBatches: counts.filter((c) => c >= full).length,
+    full,
+  };
 }

@@ -91,6 +91,8 @@ export interface SoakbenchRunOptions {
   nodeArgs?: string[];
   /** Extra environment for the CLI, e.g. SOAKBENCH_PRODUCER_PROCESSES. */
   env?: Record<string, string>;
+  /** More options for `run`, e.g. `--no-cleanup-topics`. */
+  runArgs?: string[];
 }
 
 /** Runs `soakbench run` for one workload in a child node process and reads its result JSON. */
@@ -107,6 +109,7 @@ export async function runSoakbench(o: SoakbenchRunOptions): Promise<SoakbenchRun
       o.outputDir,
       '--period-seconds',
       String(o.periodSeconds),
+      ...(o.runArgs ?? []),
       o.workloadPath,
     ],
     { timeoutMs: o.timeoutMs, cwd: o.outputDir, env: { ...process.env, ...o.env } },

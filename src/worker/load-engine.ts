@@ -11,6 +11,7 @@ import { ConsumerPool } from './consumer-pool.js';
 import type { ConsumerSpec } from './consumer-protocol.js';
 import { LeaderRefresh } from './leader-refresh.js';
 import type { LoadEngineOptions } from './load-engine-options.js';
+import { stickyMessages } from './partitioner.js';
 import { ProducerClients } from './producer-clients.js';
 import { ProducerPool } from './producer-pool.js';
 import { type ProducerStream, SendLoop } from './send-loop.js';
@@ -19,16 +20,6 @@ export type { LoadEngineOptions };
 
 /** librdkafka's default queue.buffering.max.messages: more in flight would only fill its queue. */
 const DEFAULT_MAX_IN_FLIGHT = 100_000;
-
-/** Messages of `messageSize` that fill one batch of `batch.size` bytes (librdkafka default 1,000,000), 1 to 1,000. */
-export function stickyMessages(
-  batchSize: string | number | boolean | undefined,
-  messageSize: number,
-): number {
-  const bytes = Number(batchSize ?? 1_000_000);
-  const n = Math.floor((Number.isFinite(bytes) && bytes > 0 ? bytes : 1_000_000) / Math.max(1, messageSize));
-  return Math.min(1_000, Math.max(1, n));
-}
 
 /** A subscription of the workload: one consumer group on one topic. */
 export interface Subscription {

@@ -53,3 +53,36 @@ export function partitionTable(keys: readonly string[], partitions: number): Map
   for (const key of keys) table.set(key, partitionForKey(key, partitions));
   return table;
 }
+
+/** A record batch's header in Kafka's message format v2, bytes (base offset to record count). */
+const BATCH_HEADER_BYTES = 61;
+/**
+ * A record's framing at its widest (every varint at full width: length, timestamp and offset deltas, key
+ * and value lengths, header count; librdkafka's RD_KAFKAP_MESSAGE_V2_MAX_OVERHEAD). librdkafka adds a
+ * record to a batch only if it fits at this size, whatever it will take on the wire.
+ */
+const RECORD_MAX_FRAMING_BYTES = 36;
+/**
+ * A record's framing as written for soakbench's unkeyed, header-less records, rounded up: length and value
+ * length varints (2 bytes each below 8 KiB), attributes, timestamp and offset deltas, null key, no headers.
+ */
+const RECORD_FRAMING_BYTES = 14;
+
+/**
+ * Unkeyed messages of `messageSize` that fit in one batch of `batch.size` bytes (librdkafka default
+ * 1,000,000), 1 to 1,000: the framing counts. Filling a batch with batch.size / message size messages
+ * overflowed it by a few records, which then went out as a batch of their own: with 1 KiB messages and
+ * batch.size 131072, batches of 126 and 2 (kafka-dump-log; bench/RESULTS.md "Batches that fit").
+ */
+export function stickyMessages(
+  batchSize: string | number | boolean | undefined,
+  messageSize: number,
+): number {
+  const parsed = Number(batchSize ?? 1_000_000);
+  const bytes = Number.isFinite(parsed) && parsed > 0 ? parsed : 1_000_000;
+  const size = Math.max(0, messageSize);
+  // The last record must fit at its widest framing; the ones before it take their real size.
+  const room = bytes - BATCH_HEADER_BYTES - (size + RECORD_MAX_FRAMING_BYTES);
+  const n = room < 0 ? 1 : 1 + Math.floor(room / (size + RECORD_FRAMING_BYTES));
+  return Math.min(1_000, Math.max(1, n));
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { murmur2, partitionForKey, partitionTable } from '../../../src/worker/partitioner.js';
+import { murmur2, partitionForKey, partitionTable, stickyMessages } from '../../../src/worker/partitioner.js';
 
 const bytes = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 
@@ -57,5 +57,29 @@ describe('partitionTable', () => {
     const table = partitionTable(keys, 17);
     assert.equal(table.size, keys.length);
     for (const k of keys) assert.equal(table.get(k), partitionForKey(k, 17));
+  });
+});
+
+describe('stickyMessages: unkeyed messages per partition before moving on', () => {
+  test('as many as one batch holds with their framing: 126 of 1 KiB in 131072 bytes, as both clients wrote them', () => {
+    // kafka-dump-log of 8-partition topics at 30,000 msg/s (bench/RESULTS.md "Batches that fit"): perf-test's
+    // Java producer and librdkafka both close a 131072-byte batch at 126 records of 1024 bytes. Moving on
+    // after 131072 / 1024 = 128 left 2 records for a batch of their own.
+    assert.equal(stickyMessages(131_072, 1024), 126);
+    assert.equal(stickyMessages('131072', 1024), 126);
+  });
+
+  test("Java's default batch.size holds 15 records of 1 KiB (16 would need 16,605 bytes)", () => {
+    assert.equal(stickyMessages(16_384, 1024), 15);
+  });
+
+  test("librdkafka's default batch.size (1,000,000) when none is set or it is not a number", () => {
+    assert.equal(stickyMessages(undefined, 1024), 963);
+    assert.equal(stickyMessages('lots', 1024), 963);
+  });
+
+  test('at least 1 (a message larger than the batch) and at most 1,000 (tiny messages)', () => {
+    assert.equal(stickyMessages(1024, 4096), 1);
+    assert.equal(stickyMessages(1_000_000, 10), 1_000);
   });
 });
