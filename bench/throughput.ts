@@ -10,10 +10,13 @@
  *
  * A tool `soakbench:N` runs soakbench with N producers in N producer processes
  * (SOAKBENCH_PRODUCER_PROCESSES=N); plain `soakbench` is one producer in the main process. CPU figures
- * cover the whole process tree (GNU time counts the waited-for producer processes).
+ * cover the whole process tree (GNU time counts the waited-for producer processes). A tool `binding` runs
+ * the client binding alone (bench/binding-producer.ts): the ceiling of soakbench's producer path, so the
+ * gap between it and soakbench is what soakbench adds per message. Every run also reports how the broker
+ * stored the messages (records per batch of partition 0, kafka-dump-log).
  *
  * Run: npx tsc -p tsconfig.json && node dist/bench/throughput.js [--rounds 3] [--seconds 30]
- *      [--acks 1,all] [--tools soakbench,soakbench:2,perf-test] [--bin OTHER_TREE/bin/soakbench.js]
+ *      [--acks 1,all] [--tools soakbench,soakbench:2,binding,perf-test] [--bin OTHER_TREE/bin/soakbench.js]
  *      [--json FILE]
  * Prints a markdown section for bench/RESULTS.md.
  */
@@ -35,9 +38,10 @@ import {
   perfTestProps,
   runPerfTest,
 } from './lib/kafka-tools.js';
+import { REPO_ROOT } from './lib/repo-root.js';
 import { periodRate, runSoakbench, writeDriverFile, writeWorkloadFile } from './lib/soakbench-cli.js';
 import { grouped, markdownTable, median, medianOf } from './lib/summary.js';
-import { processCpuSeconds } from './lib/timed-process.js';
+import { processCpuSeconds, runTimed } from './lib/timed-process.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,17 +64,21 @@ const { values: args } = parseArgs({
   strict: true,
 });
 
-/** `perf-test`, `soakbench` (one producer, in process) or `soakbench:N` (N producer processes). */
+/**
+ * `perf-test`, `soakbench` (one producer, in process), `soakbench:N` (N producer processes) or `binding`
+ * (the client binding alone, bench/binding-producer.ts: the best soakbench's producer path could do).
+ */
 type Tool = string;
 const producerProcessesOf = (tool: Tool): number => Number(tool.split(':')[1] ?? '1');
-const isSoakbench = (tool: Tool): boolean => tool.startsWith('soakbench');
 const rounds = Number(args.rounds);
 const seconds = Number(args.seconds);
 const acksList = args.acks.split(',') as ProducerSettings['acks'][];
 const tools = args.tools.split(',');
 for (const t of tools) {
-  if (t !== 'perf-test' && !/^soakbench(:[1-9]\d*)?$/.test(t)) {
-    process.stderr.write(`throughput: --tools: expected perf-test, soakbench or soakbench:N, got '${t}'\n`);
+  if (t !== 'perf-test' && t !== 'binding' && !/^soakbench(:[1-9]\d*)?$/.test(t)) {
+    process.stderr.write(
+      `throughput: --tools: expected perf-test, binding, soakbench or soakbench:N, got '${t}'\n`,
+    );
     process.exit(2);
   }
 }
@@ -206,6 +214,55 @@ async function measurePerfTest(acks: ProducerSettings['acks'], round: number): P
   }
 }
 
+/** The binding alone (bench/binding-producer.ts) on a topic of its own. */
+async function measureBinding(acks: ProducerSettings['acks'], round: number): Promise<Measurement> {
+  const topic = `bench-binding-${acks}-${randomBytes(3).toString('hex')}`;
+  await createTopic(bootstrap, topic, partitions);
+  try {
+    const s = settingsFor(acks);
+    const brokerBefore = broker === undefined ? Number.NaN : processCpuSeconds(broker);
+    const run = await runTimed(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'dist/bench/binding-producer.js'),
+        `--bootstrap=${bootstrap}`,
+        `--topic=${topic}`,
+        `--partitions=${partitions}`,
+        `--seconds=${seconds}`,
+        `--message-size=${messageSize}`,
+        `--acks=${acks}`,
+        `--linger-ms=${s.lingerMs}`,
+        `--batch-size=${s.batchSize}`,
+        `--props=${(s.extra ?? []).join(' ')}`,
+      ],
+      { timeoutMs: (seconds + 90) * 1000 },
+    );
+    const brokerCpu = broker === undefined ? Number.NaN : processCpuSeconds(broker) - brokerBefore;
+    const line = run.stdout.trim().split('\n').pop() ?? '';
+    if (run.exitCode !== 0 || !line.startsWith('{')) {
+      throw new Error(`binding-producer failed (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
+    }
+    const out = JSON.parse(line) as { acked: number; sent: number; seconds: number };
+    const cpu = run.userSeconds + run.systemSeconds;
+    return {
+      tool: 'binding',
+      acks,
+      round,
+      rate: out.acked / out.seconds,
+      messages: out.sent,
+      wallSeconds: run.wallSeconds,
+      cpuSeconds: cpu,
+      cpuPerMillion: (cpu / out.sent) * 1e6,
+      brokerCpuPerMillion: (brokerCpu / out.sent) * 1e6,
+      p99LatencyMs: Number.NaN,
+      threads: busiest(run.threads),
+      batches: await batchSizes(topic),
+    };
+  } finally {
+    await deleteTopic(bootstrap, topic).catch((err) => log(`could not delete ${topic}: ${err}`));
+  }
+}
+
 /** "main 20.1, rdk:broker# 6.3, …": the threads that used the most CPU, to see where the work went. */
 function busiest(threads: Map<string, number>, top = 4): string {
   return [...threads]
@@ -236,7 +293,9 @@ try {
         const m =
           tool === 'perf-test'
             ? await measurePerfTest(acks, round)
-            : await measureSoakbench(tool, acks, round);
+            : tool === 'binding'
+              ? await measureBinding(acks, round)
+              : await measureSoakbench(tool, acks, round);
         log(
           `  ${grouped(m.rate)} msg/s, ${m.cpuPerMillion.toFixed(2)} CPU s per million, broker ${m.brokerCpuPerMillion.toFixed(2)}`,
         );
@@ -262,7 +321,7 @@ const of = (tool: Tool, acks: string): Measurement[] =>
   measurements.filter((m) => m.tool === tool && m.acks === acks);
 
 const summaryRows: string[][] = [];
-const variants = tools.filter(isSoakbench);
+const variants = tools.filter((t) => t !== 'perf-test');
 const medianCell = (
   ms: Measurement[],
   pick: (m: Measurement) => number,
@@ -273,7 +332,14 @@ for (const acks of acksList) {
   for (const variant of variants.length ? variants : ['soakbench']) {
     const sb = of(variant, acks);
     const processes = producerProcessesOf(variant);
-    const row = [`acks=${acks}`, variant === 'soakbench' ? '1 (in process)' : String(processes)];
+    const row = [
+      `acks=${acks}`,
+      variant === 'binding'
+        ? 'the binding alone'
+        : variant === 'soakbench'
+          ? 'soakbench, 1 producer (in process)'
+          : `soakbench, ${processes} producer processes`,
+    ];
     row.push(
       medianCell(sb, (m) => m.rate, f0),
       medianCell(pt, (m) => m.rate, f0),
@@ -309,10 +375,29 @@ const runRows = measurements.map((m) => [
   m.cpuSeconds.toFixed(1),
   f2(m.cpuPerMillion),
   f2(m.brokerCpuPerMillion),
-  m.p99LatencyMs.toFixed(0),
+  Number.isNaN(m.p99LatencyMs) ? '—' : m.p99LatencyMs.toFixed(0),
   batchCell(m),
   m.threads,
 ]);
+
+/** "soakbench / the binding alone": how much of what the binding can do soakbench's send path keeps. */
+function bindingRatios(): string[] {
+  const lines: string[] = [];
+  for (const acks of acksList) {
+    const b = of('binding', acks);
+    if (b.length === 0) continue;
+    for (const variant of variants.filter((v) => v !== 'binding')) {
+      const sb = of(variant, acks);
+      if (sb.length === 0) continue;
+      const rate = median(sb.map((m) => m.rate)) / median(b.map((m) => m.rate));
+      const cpu = median(sb.map((m) => m.cpuPerMillion)) / median(b.map((m) => m.cpuPerMillion));
+      lines.push(
+        `- acks=${acks}, ${variant} / the binding alone: ${f2(rate)} × the rate, ${f2(cpu)} × the CPU per message`,
+      );
+    }
+  }
+  return lines.length > 0 ? [...lines, ''] : [];
+}
 
 const cpuModel = execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], {
   encoding: 'utf8',
@@ -330,20 +415,21 @@ const out = [
   markdownTable(
     [
       'acks',
-      'soakbench producer processes',
-      'soakbench msg/s median (all)',
+      'tool',
+      'its msg/s median (all)',
       'perf-test msg/s median (all)',
-      'soakbench / perf-test',
-      'soakbench CPU s/M',
+      'tool / perf-test',
+      'its CPU s/M',
       'perf-test CPU s/M',
-      'broker CPU s/M (soakbench runs)',
+      'broker CPU s/M (its runs)',
       'broker CPU s/M (perf-test runs)',
-      'records per batch (soakbench)',
+      'records per batch (its runs)',
       'records per batch (perf-test)',
     ],
     summaryRows,
   ),
   '',
+  ...bindingRatios(),
   '<details><summary>Every run</summary>',
   '',
   markdownTable(
