@@ -100,7 +100,8 @@ export interface Producer {
   connect(): Promise<void>;
   /**
    * Enqueues one message. Never throws and never allocates on our side: returns SEND_OK,
-   * SEND_QUEUE_FULL (backpressure) or SEND_FAILED (see `lastSendError`).
+   * SEND_QUEUE_FULL (backpressure) or SEND_FAILED (see `lastSendError`). `value` is copied before send
+   * returns: the caller overwrites it for its next message.
    * `partition` −1 lets the client's partitioner choose.
    */
   send(

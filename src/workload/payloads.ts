@@ -6,7 +6,11 @@ import type { Workload } from './workload.js';
 
 /** The payloads a workload sends. */
 export interface PayloadSource {
-  /** The payload of the next message: a pooled buffer, never allocated per call. Do not modify it. */
+  /**
+   * The payload of the next message: a pooled buffer, never allocated per call. The send loop writes the
+   * message's prefix (src/worker/message-codec.ts) over its first bytes before the client copies it;
+   * nothing else may modify it.
+   */
   next(): Buffer;
   /** Bytes per payload (the workload's messageSize). */
   readonly size: number;
