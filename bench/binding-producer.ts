@@ -15,33 +15,26 @@
  * before it exits: librdkafka flushes on disconnect).
  */
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { Kafka, type RdKafkaProducer } from '../src/driver/kafka/client.js';
 import { stickyMessages } from '../src/worker/partitioner.js';
+import { benchArgs } from './lib/bench-args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    bootstrap: { type: 'string', default: '127.0.0.1:9092' },
-    topic: { type: 'string' },
-    partitions: { type: 'string', default: '8' },
-    seconds: { type: 'string', default: '20' },
-    'message-size': { type: 'string', default: '1024' },
-    acks: { type: 'string', default: '1' },
-    'linger-ms': { type: 'string', default: '1' },
-    'batch-size': { type: 'string', default: '131072' },
-    /** More librdkafka or Java-named properties both clients know, space-separated key=value. */
-    props: { type: 'string', default: '' },
-    help: { type: 'boolean', short: 'h' },
-  },
-  strict: true,
+const args = benchArgs('binding-producer', {
+  bootstrap: { type: 'string', default: '127.0.0.1:9092' },
+  topic: { type: 'string' },
+  partitions: { type: 'string', default: '8' },
+  seconds: { type: 'string', default: '20' },
+  'message-size': { type: 'string', default: '1024' },
+  acks: { type: 'string', default: '1' },
+  'linger-ms': { type: 'string', default: '1' },
+  'batch-size': { type: 'string', default: '131072' },
+  /** More librdkafka or Java-named properties both clients know, space-separated key=value. */
+  props: { type: 'string', default: '' },
 });
 
-if (args.help || args.topic === undefined) {
-  process.stdout.write(
-    'usage: node dist/bench/binding-producer.js --topic T [--partitions 8] [--seconds 20] [--bootstrap H:P]\n' +
-      '       [--message-size 1024] [--acks 1|all] [--linger-ms 1] [--batch-size 131072] [--props "k=v ..."]\n',
-  );
-  process.exit(args.help ? 0 : 2);
+if (args.topic === undefined) {
+  process.stderr.write('binding-producer: --topic is required (see --help)\n');
+  process.exit(2);
 }
 
 interface NativeProducer {

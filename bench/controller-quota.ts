@@ -21,9 +21,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { TestResult } from '../src/results/test-result.js';
-import { waitForIdleTests } from './lib/bench-args.js';
+import { benchArgs, waitForIdleTests } from './lib/bench-args.js';
 import type { ProducerSettings } from './lib/kafka-tools.js';
 import { type QuotaBroker, startQuotaBroker } from './lib/quota-broker.js';
 import { startQuotaDaemon } from './lib/quota-daemon.js';
@@ -32,25 +31,22 @@ import { type IntervalRecord, IntervalSampler } from './lib/quota-sampler.js';
 import { periodRate, runSoakbench, writeDriverFile, writeWorkloadFile } from './lib/soakbench-cli.js';
 import { grouped, markdownTable, median } from './lib/summary.js';
 
-const { values: args } = parseArgs({
-  options: {
-    quota: { type: 'string', default: '2000000' },
-    'message-size': { type: 'string', default: '1024' },
-    'slo-ms': { type: 'string', default: '250' },
-    'max-error-rate': { type: 'string', default: '0.001' },
-    sweep: { type: 'string', default: '50,70,80,90,95,100,105,110' },
-    'side-sweep': { type: 'string', default: '85,90,95,100,105' },
-    'floor-percent': { type: 'string', default: '10' },
-    'warmup-seconds': { type: 'string', default: '12' },
-    'step-seconds': { type: 'string', default: '20' },
-    'phase-seconds': { type: 'string', default: '120' },
-    repetitions: { type: 'string', default: '1' },
-    'max-rate': { type: 'string', default: '20000' },
-    'true-rates': { type: 'string' },
-    bin: { type: 'string' },
-    json: { type: 'string' },
-  },
-  strict: true,
+const args = benchArgs('controller-quota', {
+  quota: { type: 'string', default: '2000000' },
+  'message-size': { type: 'string', default: '1024' },
+  'slo-ms': { type: 'string', default: '250' },
+  'max-error-rate': { type: 'string', default: '0.001' },
+  sweep: { type: 'string', default: '50,70,80,90,95,100,105,110' },
+  'side-sweep': { type: 'string', default: '85,90,95,100,105' },
+  'floor-percent': { type: 'string', default: '10' },
+  'warmup-seconds': { type: 'string', default: '12' },
+  'step-seconds': { type: 'string', default: '20' },
+  'phase-seconds': { type: 'string', default: '120' },
+  repetitions: { type: 'string', default: '1' },
+  'max-rate': { type: 'string', default: '20000' },
+  'true-rates': { type: 'string' },
+  bin: { type: 'string' },
+  json: { type: 'string' },
 });
 
 const CLIENT_ID = 'soakbench-quota';

@@ -14,7 +14,6 @@
  *      [--sample-seconds 30] [--scrapes 20] [--warmup-seconds 30] [--bootstrap 127.0.0.1:9092]
  */
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import {
   type DaemonProcess,
   metricValue,
@@ -23,16 +22,15 @@ import {
   sleep,
   startDaemon,
 } from '../test/helpers/daemon.js';
+import { benchArgs } from './lib/bench-args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '10000' },
-    minutes: { type: 'string', default: '10' },
-    'sample-seconds': { type: 'string', default: '30' },
-    scrapes: { type: 'string', default: '20' },
-    'warmup-seconds': { type: 'string', default: '30' },
-    bootstrap: { type: 'string', default: process.env.SOAKBENCH_TEST_BOOTSTRAP ?? '127.0.0.1:9092' },
-  },
+const args = benchArgs('daemon-rss', {
+  rate: { type: 'string', default: '10000' },
+  minutes: { type: 'string', default: '10' },
+  'sample-seconds': { type: 'string', default: '30' },
+  scrapes: { type: 'string', default: '20' },
+  'warmup-seconds': { type: 'string', default: '30' },
+  bootstrap: { type: 'string', default: process.env.SOAKBENCH_TEST_BOOTSTRAP ?? '127.0.0.1:9092' },
 });
 const rate = Number(args.rate);
 const minutes = Number(args.minutes);

@@ -14,24 +14,20 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { TestResult } from '../src/results/test-result.js';
-import { COMMON_OPTIONS, splitArgs, waitForIdleTests } from './lib/bench-args.js';
+import { benchArgs, COMMON_OPTIONS, splitArgs, waitForIdleTests } from './lib/bench-args.js';
 import type { ProducerSettings } from './lib/kafka-tools.js';
 import { periodRate, runSoakbench, writeDriverFile, writeWorkloadFile } from './lib/soakbench-cli.js';
 import { grouped, markdownTable } from './lib/summary.js';
 
-const { values: args } = parseArgs({
-  options: {
-    ...COMMON_OPTIONS,
-    rates: { type: 'string', default: '1000,10000,50000' },
-    seconds: { type: 'string', default: '60' },
-    'warmup-seconds': { type: 'string', default: '10' },
-    acks: { type: 'string', default: '1' },
-    partitions: { type: 'string', default: '8' },
-    'message-size': { type: 'string', default: '1024' },
-  },
-  strict: true,
+const args = benchArgs('rate-accuracy', {
+  ...COMMON_OPTIONS,
+  rates: { type: 'string', default: '1000,10000,50000' },
+  seconds: { type: 'string', default: '60' },
+  'warmup-seconds': { type: 'string', default: '10' },
+  acks: { type: 'string', default: '1' },
+  partitions: { type: 'string', default: '8' },
+  'message-size': { type: 'string', default: '1024' },
 });
 
 const rates = args.rates.split(',').map(Number);

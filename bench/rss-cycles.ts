@@ -15,17 +15,15 @@
  *      [--backlog-mb 200] [--settle-seconds 10] [--bootstrap 127.0.0.1:9092]
  */
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { type DaemonProcess, rssKiB, sleep, startDaemon } from '../test/helpers/daemon.js';
+import { benchArgs } from './lib/bench-args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '5000' },
-    cycles: { type: 'string', default: '6' },
-    'backlog-mb': { type: 'string', default: '200' },
-    'settle-seconds': { type: 'string', default: '10' },
-    bootstrap: { type: 'string', default: process.env.SOAKBENCH_TEST_BOOTSTRAP ?? '127.0.0.1:9092' },
-  },
+const args = benchArgs('rss-cycles', {
+  rate: { type: 'string', default: '5000' },
+  cycles: { type: 'string', default: '6' },
+  'backlog-mb': { type: 'string', default: '200' },
+  'settle-seconds': { type: 'string', default: '10' },
+  bootstrap: { type: 'string', default: process.env.SOAKBENCH_TEST_BOOTSTRAP ?? '127.0.0.1:9092' },
 });
 const rate = Number(args.rate);
 const cycles = Number(args.cycles);

@@ -38,26 +38,23 @@ import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync } from 
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { replicatedDriverYaml, waitInIsr } from '../test/helpers/cluster.js';
 import { freePort } from '../test/helpers/free-port.js';
-import { COMMON_OPTIONS, splitArgs } from './lib/bench-args.js';
+import { benchArgs, COMMON_OPTIONS, splitArgs } from './lib/bench-args.js';
 import { REPO_ROOT } from './lib/repo-root.js';
 import { grouped, markdownTable } from './lib/summary.js';
 
-const { values: args } = parseArgs({
-  options: {
-    ...COMMON_OPTIONS,
-    minutes: { type: 'string', default: '30' },
-    rate: { type: 'string', default: '5000' },
-    'sample-seconds': { type: 'string', default: '10' },
-    'warmup-minutes': { type: 'string', default: '2' },
-    'kafka-dir': { type: 'string' },
-    'restart-every-minutes': { type: 'string' },
-    'down-seconds': { type: 'string', default: '20' },
-    'consumer-config': { type: 'string', multiple: true },
-  },
-  strict: true,
+const args = benchArgs('soak', {
+  ...COMMON_OPTIONS,
+  minutes: { type: 'string', default: '30' },
+  rate: { type: 'string', default: '5000' },
+  'sample-seconds': { type: 'string', default: '10' },
+  'warmup-minutes': { type: 'string', default: '2' },
+  'kafka-dir': { type: 'string' },
+  'restart-every-minutes': { type: 'string' },
+  'down-seconds': { type: 'string', default: '20' },
+  'consumer-config': { type: 'string', multiple: true },
 });
 
 const minutes = Number(args.minutes);

@@ -25,8 +25,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { COMMON_OPTIONS, splitArgs, waitForIdleTests } from './lib/bench-args.js';
+import { benchArgs, COMMON_OPTIONS, splitArgs, waitForIdleTests } from './lib/bench-args.js';
 import {
   type BatchSizes,
   batchSizes,
@@ -43,25 +42,22 @@ import { periodRate, runSoakbench, writeDriverFile, writeWorkloadFile } from './
 import { grouped, markdownTable, median, medianOf } from './lib/summary.js';
 import { processCpuSeconds, runTimed } from './lib/timed-process.js';
 
-const { values: args } = parseArgs({
-  options: {
-    ...COMMON_OPTIONS,
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '30' },
-    acks: { type: 'string', default: '1,all' },
-    tools: { type: 'string', default: 'soakbench,perf-test' },
-    'linger-ms': { type: 'string', default: '1' },
-    'batch-size': { type: 'string', default: '131072' },
-    partitions: { type: 'string', default: '8' },
-    'message-size': { type: 'string', default: '1024' },
-    /** More producer properties for both tools, space-separated key=value (Java names). */
-    'extra-props': { type: 'string', default: '' },
-    /** soakbench's target: far above what the machine can do. */
-    rate: { type: 'string', default: '1000000' },
-    /** perf-test's first guess of its rate, msg/s; later rounds use its last measured rate. */
-    'perf-rate-guess': { type: 'string', default: '120000' },
-  },
-  strict: true,
+const args = benchArgs('throughput', {
+  ...COMMON_OPTIONS,
+  rounds: { type: 'string', default: '3' },
+  seconds: { type: 'string', default: '30' },
+  acks: { type: 'string', default: '1,all' },
+  tools: { type: 'string', default: 'soakbench,perf-test' },
+  'linger-ms': { type: 'string', default: '1' },
+  'batch-size': { type: 'string', default: '131072' },
+  partitions: { type: 'string', default: '8' },
+  'message-size': { type: 'string', default: '1024' },
+  /** More producer properties for both tools, space-separated key=value (Java names). */
+  'extra-props': { type: 'string', default: '' },
+  /** soakbench's target: far above what the machine can do. */
+  rate: { type: 'string', default: '1000000' },
+  /** perf-test's first guess of its rate, msg/s; later rounds use its last measured rate. */
+  'perf-rate-guess': { type: 'string', default: '120000' },
 });
 
 /**

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 /** Options every benchmark script takes; each script adds its own. */
 export const COMMON_OPTIONS = {
@@ -33,4 +34,38 @@ export async function waitForIdleTests(log: (line: string) => void, maxWaitMs = 
     log('make test is running: waiting 15 s');
     await new Promise((r) => setTimeout(r, 15_000));
   }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * A bench script's options (node's parseArgs, strict), with `--help` and clear errors: an unknown or
+ * malformed option prints what was wrong and the usage on stderr and exits 2, `--help` prints the usage
+ * and exits 0. `script` is the file name under bench/ (its header comment says what each option means).
+ */
+export function benchArgs<const O extends Options>(
+  script: string,
+  options: O,
+): ReturnType<typeof parseArgs<{ options: O; strict: true }>>['values'] {
+  const usage = [
+    `usage: node dist/bench/${script}.js [options]   (what each does: the comment at the top of bench/${script}.ts)`,
+    ...Object.entries(options).map(([name, o]) => {
+      const flag = `--${name}${o.type === 'string' ? ' VALUE' : ''}`;
+      return o.default === undefined ? `  ${flag}` : `  ${flag}   (default ${o.default === '' ? '""' : String(o.default)})`;
+    }),
+    '  --help',
+    '',
+  ].join('\n');
+  let parsed: { values: Record<string, unknown> };
+  try {
+    parsed = parseArgs({ options: { ...options, help: { type: 'boolean' } }, strict: true });
+  } catch (err) {
+    process.stderr.write(`${script}: ${(err as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+  if (parsed.values.help === true) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  return parsed.values as ReturnType<typeof parseArgs<{ options: O; strict: true }>>['values'];
 }
