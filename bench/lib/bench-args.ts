@@ -51,7 +51,9 @@ export function benchArgs<const O extends Options>(
     `usage: node dist/bench/${script}.js [options]   (what each does: the comment at the top of bench/${script}.ts)`,
     ...Object.entries(options).map(([name, o]) => {
       const flag = `--${name}${o.type === 'string' ? ' VALUE' : ''}`;
-      return o.default === undefined ? `  ${flag}` : `  ${flag}   (default ${o.default === '' ? '""' : String(o.default)})`;
+      return o.default === undefined
+        ? `  ${flag}`
+        : `  ${flag}   (default ${o.default === '' ? '""' : String(o.default)})`;
     }),
     '  --help',
     '',
