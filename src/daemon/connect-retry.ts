@@ -20,6 +20,8 @@ export interface ConnectRetryOptions {
   log: Logger;
   /** topics.sweepOnStart: an admin client to delete topics of killed earlier runs before the first start. */
   sweepAdmin?: () => Admin;
+  /** The run tag whose topics the sweep keeps although idle (a fleet's shared tag of the current workload). */
+  sweepKeeps?: () => string | undefined;
   /** The first attempt begins. */
   onConnecting: () => void;
   /** The session's engine started and is current. */
@@ -93,6 +95,8 @@ export class ConnectRetry implements Service {
         admin,
         session.workload.topicPrefix,
         session.workload.subscriptionsPerTopic,
+        3_000,
+        this.o.sweepKeeps?.(),
       );
       log.info({ deleted: r.deleted, kept: r.kept }, 'swept topics of earlier runs');
       return true;

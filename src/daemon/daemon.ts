@@ -159,6 +159,7 @@ export class Daemon implements DaemonControl {
               operationTimeoutMs: 15_000,
             })
         : undefined,
+      sweepKeeps: () => options.sharedRunTag?.(this.session.workload),
       onConnecting: () => {
         this.state = 'connecting';
       },

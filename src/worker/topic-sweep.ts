@@ -15,21 +15,26 @@ export interface SweepResult {
 /**
  * Deletes topics an earlier soakbench run left behind when it was killed: only names of soakbench's
  * own shape under this prefix (the `-sb-<runTag>-` marker), and only when the run they belong to shows
- * no life — no member in any of its consumer groups and no end offset moving over `watchMs`.
+ * no life — no member in any of its consumer groups and no end offset moving over `watchMs`. Topics of
+ * `keepRunTag` are kept whatever they show: a fleet member's own workload, whose topics are idle when the
+ * whole fleet restarts (its tag is the same on every start, docs/fleet.md).
  */
 export async function sweepAbandonedTopics(
   admin: Admin,
   prefix: string,
   maxSubscriptions: number,
   watchMs = 3_000,
+  keepRunTag?: string,
 ): Promise<SweepResult> {
   const pattern = ownPattern(prefix);
   const byRun = new Map<string, string[]>();
+  const result: SweepResult = { deleted: [], kept: [] };
   for (const topic of await admin.listTopics()) {
     const match = pattern.exec(topic);
-    if (match) byRun.set(match[1]!, [...(byRun.get(match[1]!) ?? []), topic]);
+    if (match === null) continue;
+    if (match[1] === keepRunTag) result.kept.push(topic);
+    else byRun.set(match[1]!, [...(byRun.get(match[1]!) ?? []), topic]);
   }
-  const result: SweepResult = { deleted: [], kept: [] };
   if (byRun.size === 0) return result;
   const before = new Map<string, number[]>();
   for (const topics of byRun.values()) for (const t of topics) before.set(t, await admin.endOffsets(t));

@@ -222,3 +222,41 @@ describe('a fleet of three daemons (memory driver)', () => {
     }
   });
 });
+
+describe('a whole fleet restarted with topics.sweepOnStart (memory driver)', () => {
+  test("the start-up sweep keeps the fleet's own idle topics and deletes another run's", async () => {
+    const fleet = uniqueName('cmp-fleet-sweep');
+    const broker = memoryBroker(`memory-${fleet}`, { ackDelayMs: 1 });
+    const workloadText = JSON.stringify(daemonWorkload(fleet, { producerRate: 200, partitionsPerTopic: 2 }));
+    const config = { 'topics.sweepOnStart': true, 'fleet.heartbeatMs': 200 };
+    const first = fleetMember(fleet, 'a', workloadText, config);
+    let second: FleetDaemon | undefined;
+    try {
+      await first.start();
+      await waitFor('a to run', async () => (first.status() as Json).state === 'running', 10_000, 20);
+      const topics = (first.status() as Json).workload.topics as string[];
+      assert.equal(topics.length, 1);
+      const before = broker.topic(topics[0]!);
+      assert.ok(before !== undefined);
+      // An abandoned topic of the same shape under the same prefix (a killed run's), for the sweep to find.
+      const abandoned = topics[0]!.replace(/-sb-[0-9a-f]{8}-/, '-sb-deadbeef-');
+      broker.createTopic(abandoned, 1, {});
+      await first.stop(5_000);
+
+      // The whole fleet was down: its topics are as idle as the abandoned one when the next member starts.
+      second = fleetMember(fleet, 'b', workloadText, config);
+      await second.start();
+      await waitFor('b to run', async () => (second!.status() as Json).state === 'running', 15_000, 20);
+      assert.deepEqual(
+        (second.status() as Json).workload.topics,
+        topics,
+        'the same workload, the same topics',
+      );
+      assert.equal(broker.topic(topics[0]!), before, "the fleet's topic was not deleted and recreated");
+      assert.equal(broker.topic(abandoned), undefined, 'the abandoned topic was swept');
+    } finally {
+      await second?.stop(5_000);
+      broker.close();
+    }
+  });
+});
