@@ -149,7 +149,10 @@ async function measureSoakbench(
   const brokerCpu = broker === undefined ? Number.NaN : processCpuSeconds(broker) - brokerBefore;
   let batches: BatchSizes | undefined;
   for (const topic of (await listTopics(bootstrap)).filter((t) => !topicsBefore.has(t))) {
-    batches ??= await batchSizes(topic);
+    batches ??= await batchSizes(topic).catch((err) => {
+      log(`could not read ${topic}'s batches: ${err}`);
+      return undefined;
+    });
     await deleteTopic(bootstrap, topic).catch((err) => log(`could not delete ${topic}: ${err}`));
   }
   const cpu = run.userSeconds + run.systemSeconds;
@@ -189,7 +192,7 @@ async function measurePerfTest(acks: ProducerSettings['acks'], round: number): P
     });
     const brokerCpu = broker === undefined ? Number.NaN : processCpuSeconds(broker) - brokerBefore;
     lastPerfRate.set(acks, perf.recordsPerSecond);
-    const batches = await batchSizes(topic);
+    const batches = await batchSizes(topic).catch(() => undefined);
     const cpu = perf.run.userSeconds + perf.run.systemSeconds;
     return {
       tool: 'perf-test',
@@ -252,7 +255,7 @@ async function measureBinding(acks: ProducerSettings['acks'], round: number): Pr
       brokerCpuPerMillion: (brokerCpu / out.sent) * 1e6,
       p99LatencyMs: Number.NaN,
       threads: busiest(run.threads),
-      batches: await batchSizes(topic),
+      batches: await batchSizes(topic).catch(() => undefined),
     };
   } finally {
     await deleteTopic(bootstrap, topic).catch((err) => log(`could not delete ${topic}: ${err}`));
