@@ -12,12 +12,13 @@
  *      [--message-size 1024] [--acks 1] [--linger-ms 1] [--batch-size 131072] [--props "k=v k=v"]
  * Prints one JSON line: {"acked":N,"failed":N,"sent":N,"seconds":S} — acknowledgements that arrived within
  * the measured seconds (from the first send), and every message handed to the client (all are delivered
- * before it exits: librdkafka flushes on disconnect).
+ * before it exits: it flushes, then disconnects).
  */
 import { randomBytes } from 'node:crypto';
 import { Kafka, type RdKafkaProducer } from '../src/driver/kafka/client.js';
+import { CODES } from '../src/driver/kafka/kafka-errors.js';
 import { stickyMessages } from '../src/worker/partitioner.js';
-import { benchArgs } from './lib/bench-args.js';
+import { benchArgs, splitArgs } from './lib/bench-args.js';
 
 const args = benchArgs('binding-producer', {
   bootstrap: { type: 'string', default: '127.0.0.1:9092' },
@@ -54,12 +55,11 @@ const seconds = Number(args.seconds);
 const size = Number(args['message-size']);
 const batchSize = Number(args['batch-size']);
 const extra = Object.fromEntries(
-  args.props
-    .split(' ')
+  splitArgs(args.props)
     .filter((kv) => kv.includes('='))
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
-const QUEUE_FULL = -184; // RD_KAFKA_RESP_ERR__QUEUE_FULL
+const QUEUE_FULL = CODES.ERR__QUEUE_FULL;
 const PER_TURN = 5_000; // as soakbench's send loop: then let delivery reports in
 /**
  * Messages sent and not yet reported to JavaScript at most, as soakbench's in-flight table (100,000).

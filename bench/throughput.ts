@@ -149,10 +149,7 @@ async function measureSoakbench(
   const brokerCpu = broker === undefined ? Number.NaN : processCpuSeconds(broker) - brokerBefore;
   let batches: BatchSizes | undefined;
   for (const topic of (await listTopics(bootstrap)).filter((t) => !topicsBefore.has(t))) {
-    batches ??= await batchSizes(topic).catch((err) => {
-      log(`could not read ${topic}'s batches: ${err}`);
-      return undefined;
-    });
+    batches ??= await readBatches(topic);
     await deleteTopic(bootstrap, topic).catch((err) => log(`could not delete ${topic}: ${err}`));
   }
   const cpu = run.userSeconds + run.systemSeconds;
@@ -175,12 +172,37 @@ async function measureSoakbench(
   };
 }
 
-async function measurePerfTest(acks: ProducerSettings['acks'], round: number): Promise<Measurement> {
-  const topic = `bench-perf-${acks}-${randomBytes(3).toString('hex')}`;
-  const guess = lastPerfRate.get(acks) ?? Number(args['perf-rate-guess']);
-  const records = Math.round(guess * seconds);
+/** How `topic`'s messages were batched; a failed read leaves the column empty rather than ending the bench. */
+function readBatches(topic: string): Promise<BatchSizes | undefined> {
+  return batchSizes(topic).catch((err) => {
+    log(`could not read ${topic}'s batches: ${err}`);
+    return undefined;
+  });
+}
+
+/**
+ * Runs `measure` on a topic of its own (`<name>-<acks>-<random>`, the run's partitions), adds how the broker
+ * batched its messages, and deletes the topic whatever happened.
+ */
+async function onOwnTopic(
+  name: string,
+  acks: ProducerSettings['acks'],
+  measure: (topic: string) => Promise<Omit<Measurement, 'batches'>>,
+): Promise<Measurement> {
+  const topic = `${name}-${acks}-${randomBytes(3).toString('hex')}`;
   await createTopic(bootstrap, topic, partitions);
   try {
+    const m = await measure(topic);
+    return { ...m, batches: await readBatches(topic) };
+  } finally {
+    await deleteTopic(bootstrap, topic).catch((err) => log(`could not delete ${topic}: ${err}`));
+  }
+}
+
+async function measurePerfTest(acks: ProducerSettings['acks'], round: number): Promise<Measurement> {
+  const guess = lastPerfRate.get(acks) ?? Number(args['perf-rate-guess']);
+  const records = Math.round(guess * seconds);
+  return onOwnTopic('bench-perf', acks, async (topic) => {
     const brokerBefore = broker === undefined ? Number.NaN : processCpuSeconds(broker);
     const perf = await runPerfTest({
       bootstrap,
@@ -192,7 +214,6 @@ async function measurePerfTest(acks: ProducerSettings['acks'], round: number): P
     });
     const brokerCpu = broker === undefined ? Number.NaN : processCpuSeconds(broker) - brokerBefore;
     lastPerfRate.set(acks, perf.recordsPerSecond);
-    const batches = await batchSizes(topic).catch(() => undefined);
     const cpu = perf.run.userSeconds + perf.run.systemSeconds;
     return {
       tool: 'perf-test',
@@ -206,18 +227,13 @@ async function measurePerfTest(acks: ProducerSettings['acks'], round: number): P
       brokerCpuPerMillion: (brokerCpu / perf.records) * 1e6,
       p99LatencyMs: perf.p99LatencyMs,
       threads: busiest(perf.run.threads),
-      batches,
     };
-  } finally {
-    await deleteTopic(bootstrap, topic).catch((err) => log(`could not delete ${topic}: ${err}`));
-  }
+  });
 }
 
 /** The binding alone (bench/binding-producer.ts) on a topic of its own. */
 async function measureBinding(acks: ProducerSettings['acks'], round: number): Promise<Measurement> {
-  const topic = `bench-binding-${acks}-${randomBytes(3).toString('hex')}`;
-  await createTopic(bootstrap, topic, partitions);
-  try {
+  return onOwnTopic('bench-binding', acks, async (topic) => {
     const s = settingsFor(acks);
     const brokerBefore = broker === undefined ? Number.NaN : processCpuSeconds(broker);
     const run = await runTimed(
@@ -255,11 +271,8 @@ async function measureBinding(acks: ProducerSettings['acks'], round: number): Pr
       brokerCpuPerMillion: (brokerCpu / out.sent) * 1e6,
       p99LatencyMs: Number.NaN,
       threads: busiest(run.threads),
-      batches: await batchSizes(topic).catch(() => undefined),
     };
-  } finally {
-    await deleteTopic(bootstrap, topic).catch((err) => log(`could not delete ${topic}: ${err}`));
-  }
+  });
 }
 
 /** "main 20.1, rdk:broker# 6.3, …": the threads that used the most CPU, to see where the work went. */
