@@ -84,7 +84,7 @@ function producerProcessesParser(name: string): (value: string) => number {
 function producerProcessesOption(): Option {
   return new Option(
     '--producer-processes <n>',
-    `processes the send path runs in, at most one per producer: 1 this process (default), 2 or more child processes, 0 one per core (${atMost(MAX_PRODUCER_PROCESSES)}; environment SOAKBENCH_PRODUCER_PROCESSES)`,
+    `processes the send path runs in, at most one per producer: 0 one per core (default), 1 this process, 2 or more child processes (${atMost(MAX_PRODUCER_PROCESSES)}; environment SOAKBENCH_PRODUCER_PROCESSES)`,
   ).argParser(producerProcessesParser('--producer-processes'));
 }
 
@@ -167,13 +167,11 @@ function buildProgram(setExit: (code: number) => void): Command {
         });
       }
       const log = createLogger({ level: opts.logLevel });
-      // The flag, else the environment (as the daemon reads it), else the main process.
+      // The flag, else the environment (as the daemon reads it), else one per core (engine.producerProcesses' default).
       const fromEnv = process.env.SOAKBENCH_PRODUCER_PROCESSES;
-      const producerProcesses: number | undefined =
+      const producerProcesses: number =
         opts.producerProcesses ??
-        (fromEnv === undefined
-          ? undefined
-          : producerProcessesParser('SOAKBENCH_PRODUCER_PROCESSES')(fromEnv));
+        (fromEnv === undefined ? 0 : producerProcessesParser('SOAKBENCH_PRODUCER_PROCESSES')(fromEnv));
       const progress = createProgressLine(process.stdout);
       const outcome = await runCommand({
         driverFactory: driverFactoryByName('kafka'),

@@ -59,7 +59,7 @@ export interface RunOptions {
   scheduler?: Scheduler;
   /** Serve /metrics, /status and the live page on 127.0.0.1:port during the run (src/commands/run-http.ts). */
   httpPort?: number;
-  /** Processes the send path runs in (--producer-processes, SOAKBENCH_PRODUCER_PROCESSES; default 1: this one). */
+  /** Processes the send path runs in (--producer-processes, SOAKBENCH_PRODUCER_PROCESSES; the CLI's default 0: one per core; unset: this one). */
   producerProcesses?: number;
   /** --sweep: the test phase holds these rates in turn instead of the workload's (src/commands/capacity-sweep.ts). */
   sweep?: SweepPlan;

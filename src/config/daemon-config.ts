@@ -295,9 +295,9 @@ const schema = {
   },
   engine: {
     producerProcesses: {
-      doc: 'processes the send path runs in, at most one per producer: 1 the main process, 2 or more child processes, 0 one per core',
+      doc: 'processes the send path runs in, at most one per producer: 0 one per core, 1 the main process, 2 or more child processes',
       format: 'producer-processes',
-      default: 1,
+      default: 0,
       env: 'SOAKBENCH_PRODUCER_PROCESSES',
     },
   },

@@ -36,8 +36,8 @@ export interface LoadEngineOptions {
   producerClients?: number;
   /**
    * Processes the producers' send path runs in (engine.producerProcesses; at most one per producer).
-   * Default and 1: this process. 2 or more: child processes (src/worker/producer-pool.ts), or inline
-   * hosts of their own for a driver that cannot cross processes.
+   * Unset and 1: this process (the daemon and `run` pass their default, 0). 0: one per core. 2 or more: child
+   * processes (src/worker/producer-pool.ts), or inline hosts of their own for a driver that cannot cross processes.
    */
   producerProcesses?: number;
   /** Child processes the consumers run in (default 2; none for a driver that cannot cross processes). */
