@@ -9,7 +9,9 @@
  * (tool `binding`), which runs it.
  *
  * Run: node dist/bench/binding-producer.js --topic T --partitions 8 --seconds 20 [--bootstrap H:P]
- *      [--message-size 1024] [--acks 1] [--linger-ms 1] [--batch-size 131072] [--props "k=v k=v"]
+ *      [--first-partition 0] [--message-size 1024] [--acks 1] [--linger-ms 1] [--batch-size 131072]
+ *      [--props "k=v k=v"]
+ * (--first-partition: where its sticky round robin starts, so that several of it side by side start apart.)
  * Prints one JSON line: {"acked":N,"failed":N,"sent":N,"seconds":S} — acknowledgements that arrived within
  * the measured seconds (from the first send), and every message handed to the client (all are delivered
  * before it exits: it flushes, then disconnects).
@@ -24,6 +26,7 @@ const args = benchArgs('binding-producer', {
   bootstrap: { type: 'string', default: '127.0.0.1:9092' },
   topic: { type: 'string' },
   partitions: { type: 'string', default: '8' },
+  'first-partition': { type: 'string', default: '0' },
   seconds: { type: 'string', default: '20' },
   'message-size': { type: 'string', default: '1024' },
   acks: { type: 'string', default: '1' },
@@ -103,7 +106,7 @@ await new Promise<void>((resolve, reject) =>
 producer.setPollInBackground(true);
 const native = (producer as unknown as { _client: NativeProducer })._client;
 
-let partition = 0;
+let partition = Number(args['first-partition']) % partitions;
 let left = sticky;
 let next = 0;
 let token = 0;

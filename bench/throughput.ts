@@ -12,11 +12,12 @@
  * (SOAKBENCH_PRODUCER_PROCESSES=N); plain `soakbench` is one producer in the main process. CPU figures
  * cover the whole process tree (GNU time counts the waited-for producer processes). A tool `binding` runs
  * the client binding alone (bench/binding-producer.ts): the ceiling of soakbench's producer path, so the
- * gap between it and soakbench is what soakbench adds per message. Every run also reports how the broker
+ * gap between it and soakbench is what soakbench adds per message; `binding:N` runs N of it side by side
+ * (the ceiling of `soakbench:N`). Every run also reports how the broker
  * stored the messages (records per batch of partition 0, kafka-dump-log).
  *
  * Run: npx tsc -p tsconfig.json && node dist/bench/throughput.js [--rounds 3] [--seconds 30]
- *      [--acks 1,all] [--tools soakbench,soakbench:2,binding,perf-test] [--bin OTHER_TREE/bin/soakbench.js]
+ *      [--acks 1,all] [--tools soakbench,soakbench:2,binding,binding:2,perf-test] [--bin OTHER_TREE/bin/soakbench.js]
  *      [--json FILE]
  * Prints a markdown section for bench/RESULTS.md.
  */
@@ -65,15 +66,17 @@ const args = benchArgs('throughput', {
  * (the client binding alone, bench/binding-producer.ts: the best soakbench's producer path could do).
  */
 type Tool = string;
+/** Processes of `soakbench:N` or `binding:N` (1 without a count). */
 const producerProcessesOf = (tool: Tool): number => Number(tool.split(':')[1] ?? '1');
+const isBinding = (tool: Tool): boolean => tool.split(':')[0] === 'binding';
 const rounds = Number(args.rounds);
 const seconds = Number(args.seconds);
 const acksList = args.acks.split(',') as ProducerSettings['acks'][];
 const tools = args.tools.split(',');
 for (const t of tools) {
-  if (t !== 'perf-test' && t !== 'binding' && !/^soakbench(:[1-9]\d*)?$/.test(t)) {
+  if (t !== 'perf-test' && !/^(soakbench|binding)(:[1-9]\d*)?$/.test(t)) {
     process.stderr.write(
-      `throughput: --tools: expected perf-test, binding, soakbench or soakbench:N, got '${t}'\n`,
+      `throughput: --tools: expected perf-test, soakbench, soakbench:N, binding or binding:N, got '${t}'\n`,
     );
     process.exit(2);
   }
@@ -231,46 +234,65 @@ async function measurePerfTest(acks: ProducerSettings['acks'], round: number): P
   });
 }
 
-/** The binding alone (bench/binding-producer.ts) on a topic of its own. */
-async function measureBinding(acks: ProducerSettings['acks'], round: number): Promise<Measurement> {
+/**
+ * The binding alone (bench/binding-producer.ts) on a topic of its own; `binding:N` runs N of them at once,
+ * each starting on its own share of the partitions (as soakbench's producers do), and adds their rates.
+ */
+async function measureBinding(
+  tool: Tool,
+  acks: ProducerSettings['acks'],
+  round: number,
+): Promise<Measurement> {
+  const processes = producerProcessesOf(tool);
   return onOwnTopic('bench-binding', acks, async (topic) => {
     const s = settingsFor(acks);
     const brokerBefore = broker === undefined ? Number.NaN : processCpuSeconds(broker);
-    const run = await runTimed(
-      process.execPath,
-      [
-        join(REPO_ROOT, 'dist/bench/binding-producer.js'),
-        `--bootstrap=${bootstrap}`,
-        `--topic=${topic}`,
-        `--partitions=${partitions}`,
-        `--seconds=${seconds}`,
-        `--message-size=${messageSize}`,
-        `--acks=${acks}`,
-        `--linger-ms=${s.lingerMs}`,
-        `--batch-size=${s.batchSize}`,
-        `--props=${(s.extra ?? []).join(' ')}`,
-      ],
-      { timeoutMs: (seconds + 90) * 1000 },
+    const runs = await Promise.all(
+      Array.from({ length: processes }, (_, i) =>
+        runTimed(
+          process.execPath,
+          [
+            join(REPO_ROOT, 'dist/bench/binding-producer.js'),
+            `--bootstrap=${bootstrap}`,
+            `--topic=${topic}`,
+            `--partitions=${partitions}`,
+            `--first-partition=${Math.floor((i * partitions) / processes)}`,
+            `--seconds=${seconds}`,
+            `--message-size=${messageSize}`,
+            `--acks=${acks}`,
+            `--linger-ms=${s.lingerMs}`,
+            `--batch-size=${s.batchSize}`,
+            `--props=${(s.extra ?? []).join(' ')}`,
+          ],
+          { timeoutMs: (seconds + 90) * 1000 },
+        ),
+      ),
     );
     const brokerCpu = broker === undefined ? Number.NaN : processCpuSeconds(broker) - brokerBefore;
-    const line = run.stdout.trim().split('\n').pop() ?? '';
-    if (run.exitCode !== 0 || !line.startsWith('{')) {
-      throw new Error(`binding-producer failed (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
-    }
-    const out = JSON.parse(line) as { acked: number; sent: number; seconds: number };
-    const cpu = run.userSeconds + run.systemSeconds;
+    const outs = runs.map((run) => {
+      const line = run.stdout.trim().split('\n').pop() ?? '';
+      if (run.exitCode !== 0 || !line.startsWith('{')) {
+        throw new Error(`binding-producer failed (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
+      }
+      return JSON.parse(line) as { acked: number; sent: number; seconds: number };
+    });
+    const sent = outs.reduce((n, o) => n + o.sent, 0);
+    const cpu = runs.reduce((n, r) => n + r.userSeconds + r.systemSeconds, 0);
+    const threads = new Map<string, number>();
+    for (const r of runs) for (const [name, s] of r.threads) threads.set(name, (threads.get(name) ?? 0) + s);
     return {
-      tool: 'binding',
+      tool,
       acks,
       round,
-      rate: out.acked / out.seconds,
-      messages: out.sent,
-      wallSeconds: run.wallSeconds,
+      // Each process measures from its own first send; they run side by side, so their rates add.
+      rate: outs.reduce((n, o) => n + o.acked / o.seconds, 0),
+      messages: sent,
+      wallSeconds: Math.max(...runs.map((r) => r.wallSeconds)),
       cpuSeconds: cpu,
-      cpuPerMillion: (cpu / out.sent) * 1e6,
-      brokerCpuPerMillion: (brokerCpu / out.sent) * 1e6,
+      cpuPerMillion: (cpu / sent) * 1e6,
+      brokerCpuPerMillion: (brokerCpu / sent) * 1e6,
       p99LatencyMs: Number.NaN,
-      threads: busiest(run.threads),
+      threads: busiest(threads),
     };
   });
 }
@@ -305,8 +327,8 @@ try {
         const m =
           tool === 'perf-test'
             ? await measurePerfTest(acks, round)
-            : tool === 'binding'
-              ? await measureBinding(acks, round)
+            : isBinding(tool)
+              ? await measureBinding(tool, acks, round)
               : await measureSoakbench(tool, acks, round);
         log(
           `  ${grouped(m.rate)} msg/s, ${m.cpuPerMillion.toFixed(2)} CPU s per million, broker ${m.brokerCpuPerMillion.toFixed(2)}`,
@@ -346,8 +368,8 @@ for (const acks of acksList) {
     const processes = producerProcessesOf(variant);
     const row = [
       `acks=${acks}`,
-      variant === 'binding'
-        ? 'the binding alone'
+      isBinding(variant)
+        ? `the binding alone, ${processes === 1 ? '1 process' : `${processes} processes`}`
         : variant === 'soakbench'
           ? 'soakbench, 1 producer (in process)'
           : `soakbench, ${processes} producer processes`,
@@ -392,19 +414,24 @@ const runRows = measurements.map((m) => [
   m.threads,
 ]);
 
-/** "soakbench / the binding alone": how much of what the binding can do soakbench's send path keeps. */
+/**
+ * "soakbench / the binding alone": how much of what the binding can do soakbench's send path keeps, each
+ * soakbench variant against the binding in as many processes (else in one).
+ */
 function bindingRatios(): string[] {
   const lines: string[] = [];
   for (const acks of acksList) {
-    const b = of('binding', acks);
-    if (b.length === 0) continue;
-    for (const variant of variants.filter((v) => v !== 'binding')) {
+    for (const variant of variants.filter((v) => !isBinding(v))) {
+      const processes = producerProcessesOf(variant);
+      const same = processes === 1 ? 'binding' : `binding:${processes}`;
+      const against = of(same, acks).length > 0 ? same : 'binding';
+      const b = of(against, acks);
       const sb = of(variant, acks);
-      if (sb.length === 0) continue;
+      if (sb.length === 0 || b.length === 0) continue;
       const rate = median(sb.map((m) => m.rate)) / median(b.map((m) => m.rate));
       const cpu = median(sb.map((m) => m.cpuPerMillion)) / median(b.map((m) => m.cpuPerMillion));
       lines.push(
-        `- acks=${acks}, ${variant} / the binding alone: ${f2(rate)} × the rate, ${f2(cpu)} × the CPU per message`,
+        `- acks=${acks}, ${variant} / ${against} (the binding alone): ${f2(rate)} × the rate, ${f2(cpu)} × the CPU per message`,
       );
     }
   }
