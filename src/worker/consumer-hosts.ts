@@ -23,6 +23,8 @@ export interface ConsumerHost {
   readonly restarts: number;
   /** Partitions assigned now per subscription, as of the last report. */
   assigned: number[];
+  /** Consumers holding a partition now per subscription, as of the last report. */
+  members: number[];
   /** Resolves when the host has ended (process exited, or inline consumers closed). */
   readonly exited: Promise<void>;
   /** True while the host takes requests. */
@@ -58,7 +60,10 @@ export function forkConsumerHost(
     consumers: data.consumers,
     restarts,
     assigned: new Array<number>(data.subscriptions).fill(0),
-    exited: new Promise((resolve) => child.once('exit', () => resolve())),
+    members: new Array<number>(data.subscriptions).fill(0),
+    // 'close', not 'exit': it comes after the channel was read to its end, so the last report has been
+    // handled (the exit of a child can be seen before its last messages are read).
+    exited: new Promise((resolve) => child.once('close', () => resolve())),
     alive: () => running && child.connected,
     send: (message) => child.send(message),
     kill: () => {
@@ -66,7 +71,7 @@ export function forkConsumerHost(
     },
   };
   let isStarted = false;
-  child.once('exit', (code, signal) => {
+  child.once('close', (code, signal) => {
     running = false;
     // Counts from a dead process are lost with it; its partitions go to the group's other members
     // or to its replacement, which starts from the last committed offsets.
@@ -97,7 +102,7 @@ export function forkConsumerHost(
     child.once('error', (err) =>
       reject(new SoakbenchError('INTERNAL', `consumer process failed: ${err.message}`, { cause: err })),
     );
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       if (!events.stopping()) {
         reject(new SoakbenchError('INTERNAL', `consumer process exited (code ${code}, signal ${signal})`));
       }
@@ -129,6 +134,7 @@ export function inlineConsumerHost(
     consumers: data.consumers,
     restarts: 0,
     assigned: new Array<number>(data.subscriptions).fill(0),
+    members: new Array<number>(data.subscriptions).fill(0),
     exited,
     alive: () => running,
     send: (message) => {

@@ -11,12 +11,12 @@ import { systemClock } from '../clock.js';
 import { driverFactoryByName } from '../driver/driver-factories.js';
 import { isSoakbenchError } from '../errors.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
+import { childChannel } from './child-channel.js';
 import type { ConsumerThreadData, FromConsumerThread, ToConsumerThread } from './consumer-protocol.js';
 import { ConsumerRunner } from './consumer-runner.js';
 
-const post = (message: FromConsumerThread): void => {
-  if (process.connected) process.send!(message);
-};
+const channel = childChannel<FromConsumerThread>();
+const post = channel.post;
 
 let runner: ConsumerRunner | undefined;
 
@@ -35,7 +35,11 @@ async function main(data: ConsumerThreadData): Promise<void> {
     } else if (message.type === 'pause' || message.type === 'resume') {
       started.setPaused(message.type === 'pause');
     } else if (message.type === 'stop') {
-      void started.stop(message.timeoutMs).then(() => process.disconnect());
+      // The last report carries the final counts: written before the channel closes.
+      void started
+        .stop(message.timeoutMs)
+        .then(channel.allSent)
+        .then(() => process.disconnect());
     }
   });
   post({ type: 'started' });
@@ -58,6 +62,8 @@ process.once('message', (data: ConsumerThreadData) => {
       message: e.message ?? String(err),
       retriable: e.retriable === true,
     });
-    void (runner?.closeConsumers(2_000) ?? Promise.resolve()).then(() => process.disconnect());
+    void (runner?.closeConsumers(2_000) ?? Promise.resolve())
+      .then(channel.allSent)
+      .then(() => process.disconnect());
   });
 });

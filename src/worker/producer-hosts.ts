@@ -53,7 +53,9 @@ export function forkProducerHost(
   const host: ProducerHost = {
     data,
     pid: child.pid,
-    exited: new Promise((resolve) => child.once('exit', () => resolve())),
+    // 'close', not 'exit': it comes after the channel was read to its end, so the last report has been
+    // handled (the exit of a child can be seen before its last messages are read).
+    exited: new Promise((resolve) => child.once('close', () => resolve())),
     alive: () => running && child.connected,
     send: (message) => {
       if (running && child.connected) child.send(message);
@@ -63,7 +65,7 @@ export function forkProducerHost(
     },
   };
   let isStarted = false;
-  child.once('exit', (code, signal) => {
+  child.once('close', (code, signal) => {
     running = false;
     events.onExit(host, isStarted && !events.stopping(host), `exited (code ${code}, signal ${signal})`);
   });
@@ -92,7 +94,7 @@ export function forkProducerHost(
     child.once('error', (err) =>
       reject(new SoakbenchError('INTERNAL', `producer process failed: ${err.message}`, { cause: err })),
     );
-    child.once('exit', (code, signal) =>
+    child.once('close', (code, signal) =>
       reject(new SoakbenchError('INTERNAL', `producer process exited (code ${code}, signal ${signal})`)),
     );
   });

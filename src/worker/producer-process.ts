@@ -8,12 +8,12 @@ import { systemClock } from '../clock.js';
 import { driverFactoryByName } from '../driver/driver-factories.js';
 import { isSoakbenchError } from '../errors.js';
 import { enableHdrWebAssembly } from '../stats/histogram-factory.js';
+import { childChannel } from './child-channel.js';
 import type { FromProducerProcess, ProducerProcessData, ToProducerProcess } from './producer-protocol.js';
 import { ProducerRunner } from './producer-runner.js';
 
-const post = (message: FromProducerProcess): void => {
-  if (process.connected) process.send!(message);
-};
+const channel = childChannel<FromProducerProcess>();
+const post = channel.post;
 
 let runner: ProducerRunner | undefined;
 
@@ -30,7 +30,13 @@ async function main(data: ProducerProcessData): Promise<void> {
     else if (message.type === 'rate') started.setRate(message.rate);
     else if (message.type === 'pause' || message.type === 'resume')
       started.setPaused(message.type === 'pause');
-    else if (message.type === 'stop') void started.stop(message.flushMs).then(() => process.disconnect());
+    else if (message.type === 'stop') {
+      // The last report carries the final flush's acknowledgements: written before the channel closes.
+      void started
+        .stop(message.flushMs)
+        .then(channel.allSent)
+        .then(() => process.disconnect());
+    }
   };
   for (const message of early.splice(0)) handle(message);
   await runner.start();
@@ -61,6 +67,6 @@ process.once('message', (data: ProducerProcessData) => {
       message: e.message ?? String(err),
       retriable: e.retriable === true,
     });
-    void (runner?.abandon() ?? Promise.resolve()).then(() => process.disconnect());
+    void (runner?.abandon() ?? Promise.resolve()).then(channel.allSent).then(() => process.disconnect());
   });
 });
