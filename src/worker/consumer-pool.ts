@@ -144,6 +144,7 @@ export class ConsumerPool {
     this.o.stats.addReceived(messages, bytes);
     this.o.stats.endToEnd.addEncoded(report.endToEnd);
     handle.assigned = report.assigned;
+    handle.members = report.members;
     if (report.duplicated + report.outOfOrder + report.late > 0 || report.staleGaps.length > 0) {
       this.o.onIntegrity?.(
         { duplicated: report.duplicated, outOfOrder: report.outOfOrder, late: report.late },
@@ -165,6 +166,17 @@ export class ConsumerPool {
     const out = new Array<number>(this.o.subscriptions).fill(0);
     for (const t of this.threads) {
       t.assigned.forEach((n, i) => {
+        out[i]! += n;
+      });
+    }
+    return out;
+  }
+
+  /** Consumers holding at least one partition, per subscription (as of the threads' last reports). */
+  membersBySubscription(): number[] {
+    const out = new Array<number>(this.o.subscriptions).fill(0);
+    for (const t of this.threads) {
+      t.members.forEach((n, i) => {
         out[i]! += n;
       });
     }

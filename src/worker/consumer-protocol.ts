@@ -48,6 +48,8 @@ export interface ConsumerReport {
   endToEnd: EncodedLatencies;
   /** Partitions assigned now, per subscription index. */
   assigned: number[];
+  /** Consumers holding at least one partition now, per subscription index (group members that joined). */
+  members: number[];
   /** Integrity counts since the previous report, all subscriptions of the process. */
   duplicated: number;
   outOfOrder: number;

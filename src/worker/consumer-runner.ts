@@ -26,6 +26,8 @@ export class ConsumerRunner {
   private readonly received: number[];
   private readonly bytes: number[];
   private readonly assigned: number[];
+  /** Partitions each consumer holds now (data.consumers order). */
+  private readonly assignedByConsumer: number[];
   private untimed = 0;
   private late = 0;
   private readonly checkers: Checked[] = [];
@@ -44,13 +46,14 @@ export class ConsumerRunner {
     this.received = new Array<number>(data.subscriptions).fill(0);
     this.bytes = new Array<number>(data.subscriptions).fill(0);
     this.assigned = new Array<number>(data.subscriptions).fill(0);
+    this.assignedByConsumer = new Array<number>(data.consumers.length).fill(0);
     this.endToEnd = new LatencyRecorder({ maxUs: data.maxEndToEndUs });
   }
 
   /** Builds and starts every consumer, then reports every `reportIntervalMs`; rejects if one fails to start. */
   async start(): Promise<void> {
     const { data } = this;
-    for (const spec of data.consumers) {
+    for (const [index, spec] of data.consumers.entries()) {
       const checker = new SequenceChecker(data.lateAfterMs);
       this.checkers.push({
         subscription: spec.subscription,
@@ -63,7 +66,9 @@ export class ConsumerRunner {
         startAt: spec.startAt,
         onMessages: this.handler(spec.subscription, checker, data.lateAfterMs * 1000),
         onAssignment: (kind, partitions) => {
-          this.assigned[spec.subscription]! += kind === 'assign' ? partitions.length : -partitions.length;
+          const delta = kind === 'assign' ? partitions.length : -partitions.length;
+          this.assigned[spec.subscription]! += delta;
+          this.assignedByConsumer[index]! += delta;
           // A partition that moved starts a new baseline: replays after a rebalance are not duplicates.
           for (const p of partitions) checker.resetPartition(p.partition);
         },
@@ -115,6 +120,15 @@ export class ConsumerRunner {
     }
   }
 
+  /** Consumers holding at least one partition, per subscription. */
+  private members(): number[] {
+    const out = new Array<number>(this.data.subscriptions).fill(0);
+    this.data.consumers.forEach((spec, i) => {
+      if (this.assignedByConsumer[i]! > 0) out[spec.subscription]!++;
+    });
+    return out;
+  }
+
   /** Posts the counts and latencies since the previous report; with `allGaps`, every open gap as final. */
   report(flushId?: number, allGaps = false): void {
     const nowMs = this.clock.wallMs();
@@ -140,6 +154,7 @@ export class ConsumerRunner {
       untimed: this.untimed,
       endToEnd: this.endToEnd.drainEncoded(),
       assigned: this.assigned.slice(),
+      members: this.members(),
       errors: this.errors,
     };
     if (flushId !== undefined) message.flushId = flushId;

@@ -266,15 +266,29 @@ export class LoadEngine {
     return new Map(names.map((n) => [n, workload.partitionsPerTopic]));
   }
 
-  /** Waits until every group owns all partitions of its topic, so no early message is missed. */
+  /**
+   * Waits until every group owns all partitions of its topic, so no early message is missed, and every
+   * consumer of the group holds some (as many as there are partitions): a member that joins late
+   * makes the group rebalance under traffic, which replays the messages consumed but not yet
+   * committed and pauses consumption in the warm-up.
+   */
   private async waitForAssignments(partitionsOf: Map<string, number>): Promise<void> {
     const pool = this.pool!;
+    const perGroup = this.o.workload.consumerPerSubscription;
     const deadline = Date.now() + (this.o.assignmentTimeoutMs ?? 30_000);
-    const complete = (): boolean =>
-      pool.assignedBySubscription().every((n, i) => n >= partitionsOf.get(this.subscriptions[i]!.topic)!);
+    const complete = (): boolean => {
+      const members = pool.membersBySubscription();
+      return pool.assignedBySubscription().every((n, i) => {
+        const partitions = partitionsOf.get(this.subscriptions[i]!.topic)!;
+        return n >= partitions && members[i]! >= Math.min(perGroup, partitions);
+      });
+    };
     while (!complete()) {
       if (Date.now() > deadline) {
-        this.log('consumer assignment incomplete', { assigned: pool.assignedBySubscription() });
+        this.log('consumer assignment incomplete', {
+          assigned: pool.assignedBySubscription(),
+          members: pool.membersBySubscription(),
+        });
         return;
       }
       await new Promise((r) => setTimeout(r, 50));

@@ -108,9 +108,10 @@ export class KafkaConsumer implements Consumer {
         if (this.paused && refs.length > 0) this.client.pause(refs);
         this.options.onAssignment?.('assign', refs);
       } else if (err.code === REVOKE) {
-        // Commit what was consumed before the partitions go to another member, so it does not
-        // consume them again (that would count as duplicates).
-        this.commitNow();
+        // Commit what was consumed before the partitions go to another member, and wait for it: an
+        // asynchronous commit can land after the new owner read the committed offsets, and it then
+        // consumes those messages again (a replay, counted as received twice).
+        this.commitNow(true);
         if (cooperative) this.client.incrementalUnassign(partitions);
         else this.client.unassign();
         const gone = new Set(refs.map((r) => `${r.topic}\0${r.partition}`));
@@ -166,7 +167,8 @@ export class KafkaConsumer implements Consumer {
     });
   }
 
-  private commitNow(): void {
+  /** Commits the stored offsets: in the background, or with `sync` before returning (a rebalance). */
+  private commitNow(sync = false): void {
     this.lastCommitMs = Date.now();
     if (this.uncommitted === 0) return;
     if (this.options.commitOffsets === false) {
@@ -174,7 +176,8 @@ export class KafkaConsumer implements Consumer {
       return;
     }
     try {
-      this.client.commit();
+      if (sync) this.client.commitSync(null as never);
+      else this.client.commit();
       this.uncommitted = 0;
     } catch (err) {
       // ERR__NO_OFFSET: nothing stored yet; other errors: try again at the next batch.
