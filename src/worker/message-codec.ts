@@ -19,7 +19,34 @@ export const PREFIX_BYTES = 28;
 export const MAGIC = 0x5342;
 export const VERSION = 1;
 
-/** Writes the prefix into `buf` (which must be at least PREFIX_BYTES long). */
+/** A double's bytes in this machine's order; the prefix's are little-endian. */
+const scratch = new Float64Array(1);
+const scratchBytes = new Uint8Array(scratch.buffer);
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function putDoubleLE(buf: Buffer, value: number, at: number): void {
+  if (!LITTLE_ENDIAN_HOST) {
+    buf.writeDoubleLE(value, at);
+    return;
+  }
+  scratch[0] = value;
+  const b = scratchBytes;
+  buf[at] = b[0]!;
+  buf[at + 1] = b[1]!;
+  buf[at + 2] = b[2]!;
+  buf[at + 3] = b[3]!;
+  buf[at + 4] = b[4]!;
+  buf[at + 5] = b[5]!;
+  buf[at + 6] = b[6]!;
+  buf[at + 7] = b[7]!;
+}
+
+/**
+ * Writes the prefix into `buf` (which must be at least PREFIX_BYTES long; `runId` and `producerId`
+ * below 2^32). Byte by byte rather than with Buffer's write methods, which check their arguments on
+ * every call: 12 ns a prefix instead of 85 ns (bench/prefix-write.ts; bench/RESULTS.md, "Issue 13
+ * part 2: the binding in two processes"); the bytes are the same (test/unit/worker/message-codec.test.ts).
+ */
 export function writePrefix(
   buf: Buffer,
   runId: number,
@@ -27,13 +54,20 @@ export function writePrefix(
   sequence: number,
   intendedWallUs: number,
 ): void {
-  buf.writeUInt16LE(MAGIC, 0);
-  buf.writeUInt8(VERSION, 2);
-  buf.writeUInt8(0, 3);
-  buf.writeUInt32LE(runId, 4);
-  buf.writeUInt32LE(producerId, 8);
-  buf.writeDoubleLE(sequence, 12);
-  buf.writeDoubleLE(intendedWallUs, 20);
+  buf[0] = MAGIC & 0xff;
+  buf[1] = MAGIC >>> 8;
+  buf[2] = VERSION;
+  buf[3] = 0;
+  buf[4] = runId & 0xff;
+  buf[5] = (runId >>> 8) & 0xff;
+  buf[6] = (runId >>> 16) & 0xff;
+  buf[7] = runId >>> 24;
+  buf[8] = producerId & 0xff;
+  buf[9] = (producerId >>> 8) & 0xff;
+  buf[10] = (producerId >>> 16) & 0xff;
+  buf[11] = producerId >>> 24;
+  putDoubleLE(buf, sequence, 12);
+  putDoubleLE(buf, intendedWallUs, 20);
 }
 
 /** True when `buf` starts with a soakbench prefix of a version this code reads. */
