@@ -15,6 +15,7 @@ interface ConsumerExtras {
   rebalanceProtocol(): 'NONE' | 'EAGER' | 'COOPERATIVE';
   incrementalAssign(partitions: TopicPartitionRef[]): void;
   incrementalUnassign(partitions: TopicPartitionRef[]): void;
+  assignmentLost(): boolean;
 }
 
 const ASSIGN = CODES.ERR__ASSIGN_PARTITIONS;
@@ -110,8 +111,11 @@ export class KafkaConsumer implements Consumer {
       } else if (err.code === REVOKE) {
         // Commit what was consumed before the partitions go to another member, and wait for it: an
         // asynchronous commit can land after the new owner read the committed offsets, and it then
-        // consumes those messages again (a replay, counted as received twice).
-        this.commitNow(true);
+        // consumes those messages again (a replay, counted as received twice). Not when the assignment
+        // was lost (session timed out): the partitions may be another member's already, and the commit
+        // would wait for a coordinator that may be gone.
+        if (!this.client.assignmentLost()) this.commitNow(true);
+        else this.uncommitted = 0;
         if (cooperative) this.client.incrementalUnassign(partitions);
         else this.client.unassign();
         const gone = new Set(refs.map((r) => `${r.topic}\0${r.partition}`));
