@@ -177,20 +177,24 @@ export class SendLoop {
   /**
    * Writes into `out`, per stream (in `streams` order) and partition, flat, the sequence below which every
    * message of that stream and partition is settled (acknowledged or failed): the lowest in flight, else
-   * the next to be sent. O(capacity); for the producer processes' periodic reports, not the hot path.
+   * the next to be sent. Returns the oldest intended send time in flight (Infinity: none), which the
+   * same pass finds. O(capacity); for the producer processes' periodic reports, not the hot path.
    */
-  settledBelow(out: Float64Array): void {
+  settledBelow(out: Float64Array): number {
     const t = this.inFlight;
     this.o.streams.forEach((_, s) => {
       out.set(this.sequences[s]!, this.leaderBase[s]!);
     });
-    if (t.size === 0) return;
+    let oldest = Number.POSITIVE_INFINITY;
+    if (t.size === 0) return oldest;
     for (let i = 0; i < t.capacity; i++) {
       if (!t.isUsed(i)) continue;
       const s = this.positionOfId[t.stream[i]!]!;
       const at = this.leaderBase[s]! + t.partition[i]!;
       if (t.sequence[i]! < out[at]!) out[at] = t.sequence[i]!;
+      if (t.intendedNs[i]! < oldest) oldest = t.intendedNs[i]!;
     }
+    return oldest;
   }
 
   /** Stream × partition entries of `settledBelow`. */

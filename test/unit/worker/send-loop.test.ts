@@ -155,6 +155,22 @@ describe('SendLoop', () => {
     assert.equal(s.sent.length, 6);
   });
 
+  test('settledBelow: per partition the lowest sequence in flight, else the next to send; and the oldest intended time', () => {
+    const s = setup({ rate: 1_000, partitions: 3 });
+    const out = new Float64Array(s.loop.partitionSlots);
+    assert.equal(s.loop.settledBelow(out), Number.POSITIVE_INFINITY, 'nothing sent: nothing in flight');
+    assert.deepEqual([...out], [0, 0, 0]);
+    tickAt(s, 5); // partitions 0 1 2 0 1 2, sequences 0 0 0 1 1 1, intended at 0 … 5 ms
+    // Acknowledge the first two messages (p0 seq 0, p1 seq 0) and p0's seq 1: p0 is settled up to 2.
+    for (const i of [0, 1, 3]) s.loop.onDelivery(null, s.sent[i]!.token);
+    const oldest = s.loop.settledBelow(out);
+    assert.deepEqual([...out], [2, 1, 0]);
+    assert.equal(oldest, 2e6, 'the oldest in flight is p2 seq 0, intended at 2 ms');
+    for (const i of [2, 4, 5]) s.loop.onDelivery(null, s.sent[i]!.token);
+    assert.equal(s.loop.settledBelow(out), Number.POSITIVE_INFINITY);
+    assert.deepEqual([...out], [2, 2, 2]);
+  });
+
   test('a failed delivery is a send error by reason, not an acknowledgement', () => {
     const s = setup({ rate: 1_000 });
     tickAt(s, 0);
