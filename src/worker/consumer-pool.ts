@@ -163,20 +163,18 @@ export class ConsumerPool {
 
   /** Partitions assigned now, per subscription (as of the threads' last reports). */
   assignedBySubscription(): number[] {
-    const out = new Array<number>(this.o.subscriptions).fill(0);
-    for (const t of this.threads) {
-      t.assigned.forEach((n, i) => {
-        out[i]! += n;
-      });
-    }
-    return out;
+    return this.sumBySubscription((t) => t.assigned);
   }
 
   /** Consumers holding at least one partition, per subscription (as of the threads' last reports). */
   membersBySubscription(): number[] {
+    return this.sumBySubscription((t) => t.members);
+  }
+
+  private sumBySubscription(of: (thread: ConsumerHost) => number[]): number[] {
     const out = new Array<number>(this.o.subscriptions).fill(0);
     for (const t of this.threads) {
-      t.members.forEach((n, i) => {
+      of(t).forEach((n, i) => {
         out[i]! += n;
       });
     }

@@ -1,11 +1,11 @@
 import { type Clock, systemClock } from '../../src/clock.js';
-import type { DriverSettings } from '../../src/driver/driver.js';
 import { type MemoryBroker, memoryBroker } from '../../src/driver/memory/memory-broker.js';
 import { memoryDriverFactory } from '../../src/driver/memory/memory-driver.js';
 import { IntegrityTracker } from '../../src/integrity/integrity-tracker.js';
 import { Stats } from '../../src/stats/stats.js';
 import { LoadEngine } from '../../src/worker/load-engine.js';
 import { parseWorkload } from '../../src/workload/workload-parser.js';
+import { memorySettings } from '../helpers/memory-settings.js';
 
 /** A LoadEngine on a memory broker of its own (named after the test), by default on the real clock. */
 export function memoryEngine(
@@ -16,13 +16,7 @@ export function memoryEngine(
   const clock = options.clock ?? systemClock;
   const partitions = options.partitions ?? 4;
   const broker: MemoryBroker = memoryBroker(`component-${name}`, { clock, ackDelayMs: options.ackDelayMs });
-  const settings: DriverSettings = {
-    admin: { 'bootstrap.servers': broker.name },
-    producer: { 'bootstrap.servers': broker.name },
-    consumer: { 'bootstrap.servers': broker.name },
-    topicConfig: {},
-    replicationFactor: 1,
-  };
+  const settings = memorySettings(broker.name);
   const workload = parseWorkload(
     {
       name,

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { ManualClock } from '../../../src/clock.js';
 import {
   type ConsumedMessage,
-  type DriverSettings,
   SEND_FAILED,
   SEND_OK,
   SEND_QUEUE_FULL,
@@ -13,6 +12,7 @@ import { driverFactoryByName } from '../../../src/driver/driver-factories.js';
 import { type MemoryBroker, memoryBroker } from '../../../src/driver/memory/memory-broker.js';
 import { MemoryDriver, memoryDriverFactory } from '../../../src/driver/memory/memory-driver.js';
 import { classifySendError } from '../../../src/rate/controller/classify-send-error.js';
+import { memorySettings } from '../../helpers/memory-settings.js';
 
 interface Report {
   error: string | null;
@@ -25,13 +25,7 @@ interface Report {
 function setup(name: string, producer: Record<string, string | number> = {}) {
   const clock = new ManualClock();
   const broker = memoryBroker(`memory-driver-test-${name}`, { clock, tickIntervalMs: 0, ackDelayMs: 5 });
-  const settings: DriverSettings = {
-    admin: { 'bootstrap.servers': broker.name },
-    producer: { 'bootstrap.servers': broker.name, ...producer },
-    consumer: { 'bootstrap.servers': broker.name },
-    topicConfig: {},
-    replicationFactor: 1,
-  };
+  const settings = memorySettings(broker.name, producer);
   const driver = memoryDriverFactory.create(settings) as MemoryDriver;
   const reports: Report[] = [];
   const producerClient = driver.producer({

@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { systemClock } from '../../../src/clock.js';
-import type { DriverSettings } from '../../../src/driver/driver.js';
 import { memoryBroker } from '../../../src/driver/memory/memory-broker.js';
 import { memoryDriverFactory } from '../../../src/driver/memory/memory-driver.js';
 import type { ConsumerReport, ConsumerSpec } from '../../../src/worker/consumer-protocol.js';
 import { ConsumerRunner } from '../../../src/worker/consumer-runner.js';
+import { memorySettings } from '../../helpers/memory-settings.js';
 
 async function membersReported(
   name: string,
@@ -20,13 +20,7 @@ async function membersReported(
 ): Promise<ConsumerReport> {
   const broker = memoryBroker(`members-${name}`);
   broker.createTopic(name, partitions, {});
-  const settings: DriverSettings = {
-    admin: { 'bootstrap.servers': broker.name },
-    producer: { 'bootstrap.servers': broker.name },
-    consumer: { 'bootstrap.servers': broker.name },
-    topicConfig: {},
-    replicationFactor: 1,
-  };
+  const settings = memorySettings(broker.name);
   const consumers: ConsumerSpec[] = perGroup.flatMap((n, subscription) =>
     Array.from({ length: n }, () => ({
       subscription,
