@@ -5,12 +5,12 @@
  * A child ends by disconnecting the channel after its last report. `process.send` returns before the
  * message is written when the channel's socket is full (the parent busy), and a disconnect closes the
  * channel at once, dropping what is still queued: the last report, with the counts of the final flush,
- * would be lost. So the child waits for `allSent()` before it disconnects.
+ * would be lost. So `disconnect()` waits until every posted message is written.
  */
 export interface ChildChannel<M> {
   post(message: M): void;
-  /** Resolves once every message posted so far has been written to the channel (or failed to be). */
-  allSent(): Promise<void>;
+  /** Closes the channel once every message posted so far has been written to it (or failed to be). */
+  disconnect(): Promise<void>;
 }
 
 export function childChannel<M>(): ChildChannel<M> {
@@ -23,15 +23,17 @@ export function childChannel<M>(): ChildChannel<M> {
     waiters = [];
     for (const w of done) w();
   };
+  const allSent = (): Promise<void> =>
+    unsent === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
   return {
     post(message) {
       if (!process.connected) return;
       unsent++;
       process.send!(message, undefined, undefined, written);
     },
-    allSent() {
-      if (unsent === 0) return Promise.resolve();
-      return new Promise((resolve) => waiters.push(resolve));
+    async disconnect() {
+      await allSent();
+      if (process.connected) process.disconnect();
     },
   };
 }

@@ -36,10 +36,7 @@ async function main(data: ConsumerThreadData): Promise<void> {
       started.setPaused(message.type === 'pause');
     } else if (message.type === 'stop') {
       // The last report carries the final counts: written before the channel closes.
-      void started
-        .stop(message.timeoutMs)
-        .then(channel.allSent)
-        .then(() => process.disconnect());
+      void started.stop(message.timeoutMs).then(channel.disconnect);
     }
   });
   post({ type: 'started' });
@@ -62,8 +59,6 @@ process.once('message', (data: ConsumerThreadData) => {
       message: e.message ?? String(err),
       retriable: e.retriable === true,
     });
-    void (runner?.closeConsumers(2_000) ?? Promise.resolve())
-      .then(channel.allSent)
-      .then(() => process.disconnect());
+    void (runner?.closeConsumers(2_000) ?? Promise.resolve()).then(channel.disconnect);
   });
 });

@@ -25,8 +25,7 @@ interface Checked {
 export class ConsumerRunner {
   private readonly received: number[];
   private readonly bytes: number[];
-  private readonly assigned: number[];
-  /** Partitions each consumer holds now (data.consumers order). */
+  /** Partitions each consumer holds now (data.consumers order); the reports sum them per subscription. */
   private readonly assignedByConsumer: number[];
   private untimed = 0;
   private late = 0;
@@ -45,7 +44,6 @@ export class ConsumerRunner {
   ) {
     this.received = new Array<number>(data.subscriptions).fill(0);
     this.bytes = new Array<number>(data.subscriptions).fill(0);
-    this.assigned = new Array<number>(data.subscriptions).fill(0);
     this.assignedByConsumer = new Array<number>(data.consumers.length).fill(0);
     this.endToEnd = new LatencyRecorder({ maxUs: data.maxEndToEndUs });
   }
@@ -66,9 +64,7 @@ export class ConsumerRunner {
         startAt: spec.startAt,
         onMessages: this.handler(spec.subscription, checker, data.lateAfterMs * 1000),
         onAssignment: (kind, partitions) => {
-          const delta = kind === 'assign' ? partitions.length : -partitions.length;
-          this.assigned[spec.subscription]! += delta;
-          this.assignedByConsumer[index]! += delta;
+          this.assignedByConsumer[index]! += kind === 'assign' ? partitions.length : -partitions.length;
           // A partition that moved starts a new baseline: replays after a rebalance are not duplicates.
           for (const p of partitions) checker.resetPartition(p.partition);
         },
@@ -120,13 +116,16 @@ export class ConsumerRunner {
     }
   }
 
-  /** Consumers holding at least one partition, per subscription. */
-  private members(): number[] {
-    const out = new Array<number>(this.data.subscriptions).fill(0);
+  /** Per subscription: partitions assigned, and consumers holding at least one of them. */
+  private assignment(): { assigned: number[]; members: number[] } {
+    const assigned = new Array<number>(this.data.subscriptions).fill(0);
+    const members = new Array<number>(this.data.subscriptions).fill(0);
     this.data.consumers.forEach((spec, i) => {
-      if (this.assignedByConsumer[i]! > 0) out[spec.subscription]!++;
+      const n = this.assignedByConsumer[i]!;
+      assigned[spec.subscription]! += n;
+      if (n > 0) members[spec.subscription]!++;
     });
-    return out;
+    return { assigned, members };
   }
 
   /** Posts the counts and latencies since the previous report; with `allGaps`, every open gap as final. */
@@ -153,8 +152,7 @@ export class ConsumerRunner {
       bytes: this.bytes.slice(),
       untimed: this.untimed,
       endToEnd: this.endToEnd.drainEncoded(),
-      assigned: this.assigned.slice(),
-      members: this.members(),
+      ...this.assignment(),
       errors: this.errors,
     };
     if (flushId !== undefined) message.flushId = flushId;

@@ -32,10 +32,7 @@ async function main(data: ProducerProcessData): Promise<void> {
       started.setPaused(message.type === 'pause');
     else if (message.type === 'stop') {
       // The last report carries the final flush's acknowledgements: written before the channel closes.
-      void started
-        .stop(message.flushMs)
-        .then(channel.allSent)
-        .then(() => process.disconnect());
+      void started.stop(message.flushMs).then(channel.disconnect);
     }
   };
   for (const message of early.splice(0)) handle(message);
@@ -67,6 +64,6 @@ process.once('message', (data: ProducerProcessData) => {
       message: e.message ?? String(err),
       retriable: e.retriable === true,
     });
-    void (runner?.abandon() ?? Promise.resolve()).then(channel.allSent).then(() => process.disconnect());
+    void (runner?.abandon() ?? Promise.resolve()).then(channel.disconnect);
   });
 });

@@ -45,11 +45,11 @@ async function run(mode: 'wait' | 'now', busyMs: number): Promise<number> {
 }
 
 describe('childChannel', () => {
-  test('every posted message arrives when the child waits for allSent before disconnecting', async () => {
+  test('every posted message arrives when the child disconnects through the channel', async () => {
     for (let i = 0; i < 3; i++) assert.equal(await run('wait', 300), 100);
   });
 
-  test('disconnecting at once drops what the busy parent had not read (why allSent exists)', async () => {
+  test('process.disconnect() at once drops what the busy parent had not read (why the channel waits)', async () => {
     const received = await run('now', 300);
     assert.ok(received < 100, `expected messages lost, got ${received} of 100`);
   });
