@@ -5,24 +5,9 @@
  * Prints ns per call, best of 5 rounds each, the two alternating.
  */
 import { PREFIX_BYTES, writePrefix } from '../src/worker/message-codec.js';
+import { writePrefixWithBufferMethods as withBufferMethods } from '../test/helpers/prefix-reference.js';
 
 const n = Number(process.argv[2] ?? 5_000_000);
-
-function withBufferMethods(
-  buf: Buffer,
-  runId: number,
-  producerId: number,
-  seq: number,
-  wallUs: number,
-): void {
-  buf.writeUInt16LE(0x5342, 0);
-  buf.writeUInt8(1, 2);
-  buf.writeUInt8(0, 3);
-  buf.writeUInt32LE(runId, 4);
-  buf.writeUInt32LE(producerId, 8);
-  buf.writeDoubleLE(seq, 12);
-  buf.writeDoubleLE(wallUs, 20);
-}
 
 const buf = Buffer.alloc(1024);
 const reference = Buffer.alloc(PREFIX_BYTES);

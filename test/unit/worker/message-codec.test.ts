@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   hasPrefix,
-  MAGIC,
   PREFIX_BYTES,
   readIntendedWallUs,
   readProducerId,
@@ -15,43 +14,42 @@ import {
   VERSION,
   writePrefix,
 } from '../../../src/worker/message-codec.js';
+import { writePrefixWithBufferMethods } from '../../helpers/prefix-reference.js';
 
-/** The layout of the codec's header comment, written with Buffer's checked methods. */
+/** The layout of the codec's header comment, in a buffer of its own. */
 function reference(runId: number, producerId: number, sequence: number, intendedWallUs: number): Buffer {
   const b = Buffer.alloc(PREFIX_BYTES);
-  b.writeUInt16LE(MAGIC, 0);
-  b.writeUInt8(VERSION, 2);
-  b.writeUInt8(0, 3);
-  b.writeUInt32LE(runId, 4);
-  b.writeUInt32LE(producerId, 8);
-  b.writeDoubleLE(sequence, 12);
-  b.writeDoubleLE(intendedWallUs, 20);
+  writePrefixWithBufferMethods(b, runId, producerId, sequence, intendedWallUs);
   return b;
 }
 
-const cases: [number, number, number, number][] = [
-  [0, 0, 0, 0],
-  [1, 2, 3, 4.5],
-  [2 ** 32 - 1, 4095, 2 ** 53 - 1, 1.8e15],
-  [0x80000000, 0x12345678, 123_456_789, 1_765_000_000_123_456.5],
-];
+/** Edge values, then 1,000 pseudo-random prefixes (a fixed seed; the wall times around now). */
+function prefixCases(): [number, number, number, number][] {
+  const cases: [number, number, number, number][] = [
+    [0, 0, 0, 0],
+    [1, 2, 3, 4.5],
+    [2 ** 32 - 1, 4095, 2 ** 53 - 1, 1.8e15],
+    [0x80000000, 0x12345678, 123_456_789, 1_765_000_000_123_456.5],
+  ];
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  for (let i = 0; i < 1000; i++) {
+    cases.push([
+      Math.floor(random() * 2 ** 32),
+      Math.floor(random() * 4096),
+      Math.floor(random() * 2 ** 40),
+      Date.now() * 1000 + random() * 1e6,
+    ]);
+  }
+  return cases;
+}
 
 describe('message prefix', () => {
   test('writePrefix writes the documented bytes, the readers read them back', () => {
-    let seed = 42;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
-    for (let i = 0; i < 1000; i++) {
-      cases.push([
-        Math.floor(random() * 2 ** 32),
-        Math.floor(random() * 4096),
-        Math.floor(random() * 2 ** 40),
-        Date.now() * 1000 + random() * 1e6,
-      ]);
-    }
-    for (const [runId, producerId, sequence, wallUs] of cases) {
+    for (const [runId, producerId, sequence, wallUs] of prefixCases()) {
       // A payload buffer longer than the prefix, filled: only the first 28 bytes change.
       const buf = Buffer.alloc(64, 0xaa);
       writePrefix(buf, runId, producerId, sequence, wallUs);
